@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module.js';
+import { BookingPublisher } from './booking.publisher.js';
+import { BookingsController } from './bookings.controller.js';
+import { BookingsRepository } from './bookings.repository.js';
+import { BookingsService } from './bookings.service.js';
+
+@Module({
+  imports: [EventsModule],
+  controllers: [BookingsController],
+  providers: [BookingPublisher, BookingsRepository, BookingsService],
+  exports: [BookingPublisher],
+})
+export class BookingsModule {}

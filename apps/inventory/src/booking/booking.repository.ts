@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BookingRequestedV1, BookingStatus, SeatDto } from '@app/contracts';
+import type { Grid } from './seat-allocator.js';
+
+export interface SeatClaim extends SeatDto {
+  eventId: number;
+  bookingId: string;
+}
+
+export interface BookingDecision {
+  bookingId: string;
+  status: BookingStatus;
+  seats: SeatDto[];
+  reason: string | null;
+}
+
+export interface StoredBooking extends BookingDecision {
+  eventId: number;
+  userId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Every SQL statement of the booking decision, one method each, all run inside the caller's transaction. */
+@Injectable()
+export class BookingRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('READ COMMITTED', work);
+  }
+
+  async findGrids(eventIds: number[]): Promise<Map<number, Grid>> {
+    const rows: { id: string; rows: number; cols: number }[] = await this.dataSource.query('SELECT id, rows, cols FROM events WHERE id = ANY($1::bigint[])', [eventIds]);
+    return new Map(rows.map((row) => [Number(row.id), { rows: row.rows, cols: row.cols }]));
+  }
+
+  /**
+   * Records the requests as PENDING and returns the ids that were new. Safe under concurrency: a redelivered copy
+   * racing its original waits on the primary key and then inserts nothing, so it is never decided twice.
+   */
+  async insertPending(manager: EntityManager, requests: BookingRequestedV1[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO bookings (id, event_id, user_id, status, requested_seats, quantity, created_at, updated_at)
+       SELECT r.id, r.event_id, r.user_id, 'PENDING', r.requested_seats, r.quantity, r.created_at, now()
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[])
+         AS r(id, event_id, user_id, requested_seats, quantity, created_at)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [
+        requests.map((r) => r.bookingId),
+        requests.map((r) => r.eventId),
+        requests.map((r) => r.userId),
+        requests.map((r) => (r.seats ? JSON.stringify(r.seats) : null)),
+        requests.map((r) => r.quantity ?? null),
+        requests.map((r) => r.requestedAt),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** Free seats among the given ones (no lock: the guarded claim below decides). */
+  async findFreeAmong(manager: EntityManager, eventId: number, seats: SeatDto[]): Promise<SeatDto[]> {
+    return manager.query(
+      `SELECT seat_row AS row, seat_col AS col FROM seats
+       WHERE event_id = $1 AND status = 'AVAILABLE' AND (seat_row, seat_col) IN (SELECT * FROM unnest($2::int[], $3::int[]))`,
+      [eventId, seats.map((s) => s.row), seats.map((s) => s.col)],
+    );
+  }
+
+  /** Every free seat of the event (partial index on available seats; shrinks as the sale goes on). */
+  async findAllFree(manager: EntityManager, eventId: number): Promise<SeatDto[]> {
+    return manager.query(`SELECT seat_row AS row, seat_col AS col FROM seats WHERE event_id = $1 AND status = 'AVAILABLE'`, [eventId]);
+  }
+
+  /**
+   * Marks the claimed seats BOOKED and returns those it got. Safe under concurrency: the `status = 'AVAILABLE'`
+   * guard is re-checked on the newest row version after any competing writer commits, so a seat is sold at most once.
+   */
+  async claimSeats(manager: EntityManager, claims: SeatClaim[]): Promise<SeatClaim[]> {
+    if (claims.length === 0) return [];
+    const sorted = [...claims].sort((a, b) => a.eventId - b.eventId || a.row - b.row || a.col - b.col); // one lock order: fewer deadlocks
+    const [rows]: [{ event_id: string; seat_row: number; seat_col: number; booking_id: string }[], number] = await manager.query(
+      `UPDATE seats s SET status = 'BOOKED', booking_id = c.booking_id
+       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id)
+       WHERE s.event_id = c.event_id AND s.seat_row = c.seat_row AND s.seat_col = c.seat_col AND s.status = 'AVAILABLE'
+       RETURNING s.event_id, s.seat_row, s.seat_col, s.booking_id`,
+      [sorted.map((c) => c.eventId), sorted.map((c) => c.row), sorted.map((c) => c.col), sorted.map((c) => c.bookingId)],
+    );
+    return rows.map((row) => ({ eventId: Number(row.event_id), row: row.seat_row, col: row.seat_col, bookingId: row.booking_id }));
+  }
+
+  /** Gives back seats claimed in this transaction by bookings that did not get all of theirs (all or nothing). */
+  async releaseClaims(manager: EntityManager, bookingIds: string[]): Promise<void> {
+    if (bookingIds.length === 0) return;
+    await manager.query(`UPDATE seats SET status = 'AVAILABLE', booking_id = NULL WHERE booking_id = ANY($1::uuid[])`, [bookingIds]);
+  }
+
+  async recordDecisions(manager: EntityManager, decisions: BookingDecision[]): Promise<StoredBooking[]> {
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows]: [{ id: string; event_id: string; user_id: string; status: BookingStatus; seats: SeatDto[]; reason: string | null; created_at: Date; updated_at: Date }[], number] =
+      await manager.query(
+        `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
+         WHERE b.id = d.id
+         RETURNING b.id, b.event_id, b.user_id, b.status, b.seats, b.reason, b.created_at, b.updated_at`,
+        [decisions.map((d) => d.bookingId), decisions.map((d) => d.status), decisions.map((d) => JSON.stringify(d.seats)), decisions.map((d) => d.reason)],
+      );
+    return rows.map((row) => ({
+      bookingId: row.id,
+      eventId: Number(row.event_id),
+      userId: row.user_id,
+      status: row.status,
+      seats: row.seats,
+      reason: row.reason,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+  }
+}

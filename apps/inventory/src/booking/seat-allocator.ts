@@ -1,0 +1,87 @@
+import type { SeatDto } from '@app/contracts';
+
+export interface Grid {
+  rows: number;
+  cols: number;
+}
+
+export type Allocation = { seats: SeatDto[] } | { reason: string };
+
+export const seatLabel = (seat: SeatDto) => `row ${seat.row} col ${seat.col}`;
+
+/**
+ * Free seats of one event as the deciding transaction saw them; claims are taken out as bookings are decided,
+ * so that the requests of one batch never overlap. PostgreSQL's guarded UPDATE still has the last word.
+ */
+export class FreeSeats {
+  private readonly byRow = new Map<number, Set<number>>();
+
+  constructor(readonly grid: Grid, seats: Iterable<SeatDto>) {
+    for (const { row, col } of seats) this.rowSet(row).add(col);
+  }
+
+  get count(): number {
+    let total = 0;
+    for (const cols of this.byRow.values()) total += cols.size;
+    return total;
+  }
+
+  isFree(seat: SeatDto): boolean {
+    return this.byRow.get(seat.row)?.has(seat.col) ?? false;
+  }
+
+  take(seats: SeatDto[]): void {
+    for (const seat of seats) this.byRow.get(seat.row)?.delete(seat.col);
+  }
+
+  /** All of these seats, or the reason why not. */
+  allocateExact(seats: SeatDto[]): Allocation {
+    const outside = seats.filter((seat) => seat.row > this.grid.rows || seat.col > this.grid.cols);
+    if (outside.length > 0) return { reason: `outside the ${this.grid.rows}x${this.grid.cols} grid: ${outside.map(seatLabel).join(', ')}` };
+    const taken = seats.filter((seat) => !this.isFree(seat));
+    if (taken.length > 0) return { reason: `seat${taken.length > 1 ? 's' : ''} already taken: ${taken.map(seatLabel).join(', ')}` };
+    this.take(seats);
+    return { seats };
+  }
+
+  /** Best available: `quantity` adjacent seats in the row nearest the front, centred; else the free seats nearest the front centre. */
+  allocateBest(quantity: number): Allocation {
+    if (this.count < quantity) return { reason: this.count === 0 ? 'sold out' : `only ${this.count} seats left` };
+    const seats = this.adjacentRun(quantity) ?? this.nearestSeats(quantity);
+    this.take(seats);
+    return { seats };
+  }
+
+  private adjacentRun(quantity: number): SeatDto[] | undefined {
+    const centre = (this.grid.cols + 1) / 2;
+    for (const row of [...this.byRow.keys()].sort((a, b) => a - b)) {
+      const free = this.byRow.get(row)!;
+      let best: number | undefined;
+      let bestOffCentre = Infinity;
+      for (const start of [...free].sort((a, b) => a - b)) {
+        const offCentre = Math.abs(start + (quantity - 1) / 2 - centre);
+        if (offCentre < bestOffCentre && this.runFits(free, start, quantity)) [best, bestOffCentre] = [start, offCentre];
+      }
+      if (best !== undefined) return Array.from({ length: quantity }, (_, i) => ({ row, col: best! + i }));
+    }
+    return undefined;
+  }
+
+  private runFits(free: Set<number>, start: number, quantity: number): boolean {
+    for (let col = start; col < start + quantity; col++) if (!free.has(col)) return false;
+    return true;
+  }
+
+  private nearestSeats(quantity: number): SeatDto[] {
+    const centre = (this.grid.cols + 1) / 2;
+    const all: SeatDto[] = [];
+    for (const [row, cols] of this.byRow) for (const col of cols) all.push({ row, col });
+    return all.sort((a, b) => a.row - b.row || Math.abs(a.col - centre) - Math.abs(b.col - centre) || a.col - b.col).slice(0, quantity);
+  }
+
+  private rowSet(row: number): Set<number> {
+    let cols = this.byRow.get(row);
+    if (!cols) this.byRow.set(row, (cols = new Set()));
+    return cols;
+  }
+}

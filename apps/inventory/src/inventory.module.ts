@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { AmqpServer } from '@app/messaging';
+import { ObservabilityModule } from '@app/observability';
+import { RedisModule } from '@app/redis';
+import { BookingModule } from './booking/booking.module.js';
+import { MessagingModule } from './messaging/messaging.module.js';
+
+@Module({})
+export class InventoryModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: InventoryModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule, MessagingModule, ObservabilityModule.forApp(AmqpServer, MessagingModule), BookingModule],
+    };
+  }
+}

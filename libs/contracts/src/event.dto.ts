@@ -1,0 +1,64 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export const MAX_GRID_SIDE = 1000;
+
+export class CreateEventDto {
+  @ApiProperty({ example: 'Arctic Monkeys, Wembley', maxLength: 200 })
+  @IsString() @IsNotEmpty() @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_GRID_SIDE, example: 10 })
+  @IsInt() @Min(1) @Max(MAX_GRID_SIDE)
+  rows: number;
+
+  @ApiProperty({ minimum: 1, maximum: MAX_GRID_SIDE, example: 10 })
+  @IsInt() @Min(1) @Max(MAX_GRID_SIDE)
+  cols: number;
+}
+
+export class EventView {
+  @ApiProperty({ example: 42 }) id: number;
+  @ApiProperty() name: string;
+  @ApiProperty() rows: number;
+  @ApiProperty() cols: number;
+  @ApiProperty() totalSeats: number;
+}
+
+export class SeatCounts {
+  @ApiProperty() available: number;
+  @ApiProperty() held: number;
+  @ApiProperty() booked: number;
+}
+
+export class EventDetailsView extends EventView {
+  @ApiProperty({ type: SeatCounts }) seats: SeatCounts;
+  @ApiProperty({ description: 'Convenience copies of seats.*' }) available: number;
+  @ApiProperty() held: number;
+  @ApiProperty() booked: number;
+}
+
+/** One character a seat, one string a row: a 100×100 map is ~10 kB of JSON instead of ~400 kB of objects. */
+export const SEAT_MAP_LEGEND = { A: 'AVAILABLE', H: 'HELD', B: 'BOOKED' } as const;
+
+export class SeatMapView {
+  @ApiProperty() eventId: number;
+  @ApiProperty() rows: number;
+  @ApiProperty() cols: number;
+  @ApiProperty({ example: SEAT_MAP_LEGEND, description: 'Meaning of each character in `seats`' })
+  legend: typeof SEAT_MAP_LEGEND;
+  @ApiProperty({
+    type: [String],
+    example: ['AABA', 'HAAA'],
+    description: '`seats[r-1][c-1]` is the status of the seat at row r, column c (1-based), as a legend character',
+  })
+  seats: string[];
+}
+
+export class EventStatsView {
+  @ApiProperty() eventId: number;
+  @ApiProperty() totalSeats: number;
+  @ApiProperty({ type: SeatCounts }) seats: SeatCounts;
+  @ApiProperty({ example: { PENDING: 0, CONFIRMED: 10, REJECTED: 3 }, description: 'Bookings recorded by the inventory, by status' })
+  bookings: Record<string, number>;
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { describeValidationErrors } from '@app/contracts';
+import { HttpErrorFilter } from './http-error.filter.js';
+
+/** Requests larger than this are refused with 413 before parsing: bookings are a few hundred bytes. */
+export const BODY_LIMIT_BYTES = 16 * 1024;
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Echo a caller's X-Request-Id when it is sane, otherwise mint one, so one booking can be followed end to end.
+    genReqId: (request: IncomingMessage) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    logger: false,
+  });
+}
+
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => new BadRequestException(describeValidationErrors(errors).join('; ')),
+});
+
+/** Wires what every HTTP app of SeatGrid shares: validation, the error filter, request ids and graceful shutdown. */
+export function configureHttpApp<T extends INestApplication>(app: T): T {
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  const fastify = (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  return app;
+}
+
+export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), { bufferLogs: true });
+  return configureHttpApp(app);
+}

@@ -1,0 +1,2 @@
+export * from './health/broker-health.js';
+export * from './observability.module.js';

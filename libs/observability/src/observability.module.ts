@@ -1,0 +1,22 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { BrokerHealth } from './health/broker-health.js';
+import { HealthController } from './health/health.controller.js';
+
+/** /health/live, /health/ready and /metrics for an app; `broker` is the app's RabbitMQ side, asked by readiness. */
+@Module({})
+export class ObservabilityModule {
+  static forApp(broker: Type<BrokerHealth>, brokerModule: Type<unknown>): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true, config: { prefix: 'seatgrid_' } } }),
+        brokerModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: BrokerHealth, useExisting: broker }],
+    };
+  }
+}

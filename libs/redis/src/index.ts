@@ -1,0 +1,4 @@
+export * from './booking-view.cache.js';
+export * from './redis.keys.js';
+export * from './redis.module.js';
+export * from './redis.service.js';
