@@ -15,5 +15,7 @@ const config: Config = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
+  // End-to-end specs start real processes against real services; none of them measures time.
+  testTimeout: 60_000,
 };
 export default config;

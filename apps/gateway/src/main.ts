@@ -1,21 +1,17 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type AppConfig, loadConfigOrExit } from '@app/config';
+import { loadConfigOrExit } from '@app/config';
 import { createHttpApp } from '@app/http';
 import { GatewayModule } from './gateway.module.js';
 
 /** The HTTP API: accepts bookings (202 after a broker confirm), serves events, seat maps and booking status. */
-export async function startGateway(config: AppConfig) {
-  const app = await createHttpApp(GatewayModule.forRoot(config));
-  const openApi = new DocumentBuilder()
-    .setTitle('SeatGrid gateway')
-    .setDescription('Book seats for high-demand events. Bookings are accepted with 202 and decided asynchronously: poll GET /bookings/{id}.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-  await app.listen(config.gateway.port, '0.0.0.0');
-  return app;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) await startGateway(loadConfigOrExit());
+const config = loadConfigOrExit();
+const app = await createHttpApp(GatewayModule.forRoot(config));
+const openApi = new DocumentBuilder()
+  .setTitle('SeatGrid gateway')
+  .setDescription('Book seats for high-demand events. Bookings are accepted with 202 and decided asynchronously: poll GET /bookings/{id}.')
+  .setVersion('1')
+  .addBearerAuth()
+  .build();
+SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
+await app.listen(config.gateway.port, '0.0.0.0');

@@ -1,16 +1,12 @@
 import 'reflect-metadata';
-import { type AppConfig, loadConfigOrExit } from '@app/config';
+import { loadConfigOrExit } from '@app/config';
 import { createHttpApp } from '@app/http';
 import { AmqpServer } from '@app/messaging';
 import { InventoryModule } from './inventory.module.js';
 
 /** Consumes booking requests from RabbitMQ; serves only health and metrics over HTTP. */
-export async function startInventory(config: AppConfig) {
-  const app = await createHttpApp(InventoryModule.forRoot(config));
-  app.connectMicroservice({ strategy: app.get(AmqpServer) });
-  await app.startAllMicroservices();
-  await app.listen(config.inventory.port, '0.0.0.0');
-  return app;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) await startInventory(loadConfigOrExit());
+const config = loadConfigOrExit();
+const app = await createHttpApp(InventoryModule.forRoot(config));
+app.connectMicroservice({ strategy: app.get(AmqpServer) });
+await app.startAllMicroservices();
+await app.listen(config.inventory.port, '0.0.0.0');

@@ -33,12 +33,27 @@ export const validationPipe = new ValidationPipe({
 export function configureHttpApp<T extends INestApplication>(app: T): T {
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  closeGracefullyOnSignals(app);
   const fastify = (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   return app;
+}
+
+/** Stops taking work, drains what is in flight (HTTP requests, messages), then exits 0; a stuck drain exits 1. */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
+function closeGracefullyOnSignals(app: INestApplication): void {
+  const close = () => {
+    setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }
 
 export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {

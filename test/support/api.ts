@@ -1,0 +1,48 @@
+import type { BookingView, EventStatsView, EventView, SeatDto } from '@app/contracts';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A thin typed client of the gateway, as a buyer or operator would use it. */
+export class GatewayClient {
+  constructor(readonly baseUrl: string, private readonly adminToken?: string) {}
+
+  async request<T = any>(method: string, path: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+  }
+
+  async createEvent(rows: number, cols: number, name = 'Test event'): Promise<EventView> {
+    const headers: Record<string, string> = this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {};
+    const reply = await this.request<EventView>('POST', '/events', { body: { name, rows, cols }, headers });
+    if (reply.status !== 201) throw new Error(`event not created: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body;
+  }
+
+  book(userId: string, body: { eventId: number; seats?: SeatDto[]; quantity?: number }): Promise<Reply> {
+    return this.request('POST', '/bookings', { body, headers: { 'x-user-id': userId } });
+  }
+
+  async stats(eventId: number): Promise<EventStatsView> {
+    return (await this.request<EventStatsView>('GET', `/events/${eventId}/stats`)).body;
+  }
+
+  /** Polls like a buyer until the booking is decided. */
+  async waitForDecision(bookingId: string, timeoutMs = 20_000): Promise<BookingView> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reply = await this.request<BookingView>('GET', `/bookings/${bookingId}`);
+      if (reply.status === 200 && reply.body.status !== 'PENDING') return reply.body;
+      if (Date.now() > deadline) throw new Error(`booking ${bookingId} still ${reply.body.status ?? reply.status} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
