@@ -45,15 +45,19 @@ export function configureHttpApp<T extends INestApplication>(app: T): T {
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
 function closeGracefullyOnSignals(app: INestApplication): void {
+  let closing = false;
+  // A terminal's Ctrl-C reaches every process of the group (npm, concurrently, the app): act on the first signal only.
   const close = () => {
+    if (closing) return;
+    closing = true;
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', close);
-  process.once('SIGINT', close);
+  process.on('SIGTERM', close);
+  process.on('SIGINT', close);
 }
 
 export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {
