@@ -6,9 +6,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
   let api: GatewayClient;
 
   beforeAll(async () => {
-    await env.migrate();
-    await env.start('inventory');
-    api = new GatewayClient((await env.start('gateway')).url);
+    api = await env.startSystem();
   });
   afterAll(() => env.destroy());
 

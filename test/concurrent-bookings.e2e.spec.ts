@@ -7,9 +7,7 @@ describe('concurrent bookings with two inventory replicas', () => {
   let api: GatewayClient;
 
   beforeAll(async () => {
-    await env.migrate();
-    await Promise.all([env.start('inventory'), env.start('inventory')]);
-    api = new GatewayClient((await env.start('gateway')).url);
+    api = await env.startSystem({ inventories: 2 });
   });
   afterAll(() => env.destroy());
 

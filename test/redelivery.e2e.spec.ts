@@ -7,9 +7,7 @@ describe('redelivered booking messages', () => {
   let api: GatewayClient;
 
   beforeAll(async () => {
-    await env.migrate();
-    await env.start('inventory');
-    api = new GatewayClient((await env.start('gateway')).url);
+    api = await env.startSystem();
   });
   afterAll(() => env.destroy());
 

@@ -1,4 +1,4 @@
-import type { BookingView, EventStatsView, EventView, SeatDto } from '@app/contracts';
+import { type BookingView, type EventStatsView, type EventView, type SeatDto, TERMINAL_BOOKING_STATUSES } from '@app/contracts';
 
 export interface Reply<T = any> {
   status: number;
@@ -35,12 +35,12 @@ export class GatewayClient {
     return (await this.request<EventStatsView>('GET', `/events/${eventId}/stats`)).body;
   }
 
-  /** Polls like a buyer until the booking is decided. */
-  async waitForDecision(bookingId: string, timeoutMs = 20_000): Promise<BookingView> {
+  /** Polls like a buyer until the booking reaches a terminal status (or `until`). */
+  async waitForDecision(bookingId: string, { timeoutMs = 20_000, until = TERMINAL_BOOKING_STATUSES } = {}): Promise<BookingView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const reply = await this.request<BookingView>('GET', `/bookings/${bookingId}`);
-      if (reply.status === 200 && reply.body.status !== 'PENDING') return reply.body;
+      if (reply.status === 200 && until.includes(reply.body.status)) return reply.body;
       if (Date.now() > deadline) throw new Error(`booking ${bookingId} still ${reply.body.status ?? reply.status} after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

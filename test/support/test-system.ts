@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { type AppConfig, loadConfig } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { bookingTopology } from '@app/messaging';
+import { GatewayClient } from './api.js';
 
 export const SERVICES = { PG: 'postgres://postgres@127.0.0.1:5432', REDIS: 'redis://127.0.0.1:6379', AMQP: 'amqp://guest:guest@127.0.0.1:5672' };
 const ENTRY = {
@@ -57,6 +58,9 @@ export class TestEnvironment {
       RABBITMQ_PREFIX: this.name.replace('_', '-'),
       REDIS_PREFIX: this.name,
       LOG_LEVEL: 'warn',
+      // Payments succeed quickly unless a spec asks otherwise: the saga's own specs set these.
+      PAYMENT_FAILURE_RATE: '0',
+      PAYMENT_LATENCY_MS: '5',
       ...env,
     };
     this.config = loadConfig(this.env);
@@ -85,6 +89,13 @@ export class TestEnvironment {
       return (await fetch(`${app.url}${path}`).catch(() => undefined))?.status === 200;
     }, `${name} to answer ${path}`, 20_000);
     return app;
+  }
+
+  /** Schema, `inventories` inventory processes and one gateway; returns a client of that gateway. */
+  async startSystem({ inventories = 1 } = {}): Promise<GatewayClient> {
+    await this.migrate();
+    await Promise.all(Array.from({ length: inventories }, () => this.start('inventory')));
+    return new GatewayClient((await this.start('gateway')).url, this.env.ADMIN_TOKEN);
   }
 
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -127,7 +138,7 @@ export class TestEnvironment {
     const { channel, close } = await this.amqpChannel();
     const topology = this.topology;
     for (const queue of [topology.requestsQueue, topology.retryQueue, topology.deadLetterQueue]) await channel.deleteQueue(queue);
-    for (const exchange of [topology.requestsExchange, topology.retryExchange, topology.deadLetterExchange]) await channel.deleteExchange(exchange);
+    for (const exchange of [topology.requestsExchange, topology.retryExchange, topology.deadLetterExchange, topology.eventsExchange]) await channel.deleteExchange(exchange);
     await close();
   }
 

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable SeatGrid reads, with its rule and default. The only place `process.env` is parsed. */
 export class EnvDto {
@@ -23,10 +23,10 @@ export class EnvDto {
   @Matches(/^[a-z][a-z0-9_-]{0,40}$/, { message: 'REDIS_PREFIX must be lower-case letters, digits, "_" or "-" (max 41)' })
   REDIS_PREFIX = 'seatgrid';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
   GATEWAY_PORT = 3000;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toNumber) @IsInt() @Min(0) @Max(65535)
   INVENTORY_PORT = 3001;
 
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters when set' })
@@ -36,19 +36,51 @@ export class EnvDto {
   LOG_LEVEL = 'info';
 
   /** How long the gateway waits for RabbitMQ's publisher confirm before answering 503. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(60_000)
+  @Transform(toNumber) @IsInt() @Min(100) @Max(60_000)
   PUBLISH_CONFIRM_TIMEOUT_MS = 5000;
 
   /** Unacknowledged booking messages one inventory consumer may hold (also the largest batch). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(5000)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(5000)
   RABBITMQ_PREFETCH = 500;
 
   /** Most booking requests decided in one PostgreSQL transaction. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(5000)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(5000)
   BOOKING_BATCH_SIZE = 250;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  @Transform(toNumber) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** How long seats stay HELD for a buyer whose payment has not completed; then EXPIRED and released. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(86_400)
+  HOLD_TTL_SECONDS = 600;
+
+  /** Mock payment provider: mean latency of a call (jitter ±50%). */
+  @Transform(toNumber) @IsInt() @Min(0) @Max(60_000)
+  PAYMENT_LATENCY_MS = 50;
+
+  /** Mock payment provider: share of charges declined (0..1). */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  PAYMENT_FAILURE_RATE = 0.1;
+
+  /** Mock payment provider: share of calls that never answer (0..1), to exercise timeouts. */
+  @Transform(toNumber) @IsNumber() @Min(0) @Max(1)
+  PAYMENT_HANG_RATE = 0;
+
+  /** Mock payment provider: seed that makes declines and hangs a pure function of the idempotency key. */
+  @IsOptional() @IsString() @MaxLength(64)
+  PAYMENT_SEED?: string;
+
+  /** Longest wait for one payment call before it counts as timed out and is retried. */
+  @Transform(toNumber) @IsInt() @Min(10) @Max(60_000)
+  PAYMENT_TIMEOUT_MS = 2000;
+
+  /** Payment attempts per booking (with exponential backoff and jitter) before it ends as FAILED. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(10)
+  PAYMENT_MAX_ATTEMPTS = 4;
+
+  /** Payment calls in flight at once per inventory process. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(1000)
+  PAYMENT_CONCURRENCY = 64;
 }
 
 /** The validated configuration; an abstract class so that Nest can inject it by type. */
@@ -58,6 +90,8 @@ export abstract class AppConfig {
   abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; publishConfirmTimeoutMs: number };
   abstract readonly gateway: { port: number; adminToken?: string };
   abstract readonly inventory: { port: number; batchSize: number };
+  abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
+  abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
   abstract readonly logLevel: string;
 }
 
@@ -85,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
     gateway: { port: dto.GATEWAY_PORT, adminToken: dto.ADMIN_TOKEN },
     inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE },
+    saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
+    payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
     logLevel: dto.LOG_LEVEL,
   };
 }

@@ -4,9 +4,13 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min, Valid
 
 export const MAX_SEATS_PER_BOOKING = 10;
 
-export const BOOKING_STATUSES = ['PENDING', 'CONFIRMED', 'REJECTED'] as const;
+export const BOOKING_STATUSES = ['PENDING', 'HELD', 'CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'CANCELLED'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
-export const TERMINAL_BOOKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'REJECTED'];
+/** A booking in one of these never changes again, except CONFIRMED, which its buyer may still cancel. */
+export const TERMINAL_BOOKING_STATUSES: readonly BookingStatus[] = ['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED', 'CANCELLED'];
+
+/** The mock price of one seat; the saga charges seats × this. */
+export const SEAT_PRICE_CENTS = 5000;
 
 export class SeatDto {
   @ApiProperty({ minimum: 1, example: 1 })
@@ -44,8 +48,8 @@ export class BookingView {
   @ApiProperty() eventId: number;
   @ApiProperty() userId: string;
   @ApiProperty({ enum: BOOKING_STATUSES }) status: BookingStatus;
-  @ApiProperty({ type: [SeatDto], description: 'Seats asked for while PENDING, seats assigned once CONFIRMED' }) seats: SeatDto[];
-  @ApiPropertyOptional({ description: 'Why the booking was rejected' }) reason?: string;
+  @ApiProperty({ type: [SeatDto], description: 'Seats asked for while PENDING; the seats held or sold once HELD or CONFIRMED' }) seats: SeatDto[];
+  @ApiPropertyOptional({ description: 'Why the booking was rejected, failed, expired or cancelled' }) reason?: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

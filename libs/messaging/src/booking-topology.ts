@@ -1,5 +1,8 @@
 import type { Channel } from 'amqplib';
-import { BookingRequestedV1, messageName } from '@app/contracts';
+import { BookingCancelRequestedV1, BookingRequestedV1, messageName } from '@app/contracts';
+
+/** Commands for the inventory, all consumed from the same shard queue so that a cancel follows its booking. */
+const INVENTORY_COMMANDS = [BookingRequestedV1, BookingCancelRequestedV1];
 
 /**
  * Exchange and queue names of the booking pipeline, all under one prefix.
@@ -14,12 +17,15 @@ export function bookingTopology(prefix: string) {
     retryQueue: `${prefix}.booking-requests.retry`,
     deadLetterExchange: `${prefix}.dead-letter`,
     deadLetterQueue: `${prefix}.booking-requests.dead`,
+    /** Saga events published by the outbox relay, routing key `<type>.<eventId>` (e.g. `booking.confirmed.42`). */
+    eventsExchange: `${prefix}.booking-events`,
   };
 }
 export type BookingTopology = ReturnType<typeof bookingTopology>;
 
-export function bookingRequestRoutingKey(eventId: number): string {
-  return `${messageName(BookingRequestedV1)}.${eventId}`;
+/** `<message name>.<eventId>`: the event id in the key is what shard routing will use. */
+export function commandRoutingKey(contract: { type: string; version: number }, eventId: number): string {
+  return `${messageName(contract)}.${eventId}`;
 }
 
 /** Declares the durable exchanges and queues (idempotent; run on every connect by publishers and consumers). */
@@ -28,7 +34,8 @@ export async function assertBookingTopology(channel: Channel, topology: BookingT
   await channel.assertExchange(topology.retryExchange, 'topic', { durable: true });
   await channel.assertExchange(topology.deadLetterExchange, 'topic', { durable: true });
   await channel.assertQueue(topology.requestsQueue, { durable: true, deadLetterExchange: topology.deadLetterExchange });
-  await channel.bindQueue(topology.requestsQueue, topology.requestsExchange, `${messageName(BookingRequestedV1)}.*`);
+  for (const command of INVENTORY_COMMANDS) await channel.bindQueue(topology.requestsQueue, topology.requestsExchange, `${messageName(command)}.*`);
+  await channel.assertExchange(topology.eventsExchange, 'topic', { durable: true });
   // Messages wait here for their per-message expiration, then dead-letter back into the requests exchange.
   await channel.assertQueue(topology.retryQueue, { durable: true, deadLetterExchange: topology.requestsExchange });
   await channel.bindQueue(topology.retryQueue, topology.retryExchange, '#');

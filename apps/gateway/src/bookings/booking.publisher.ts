@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { BookingRequestedV1, messageName } from '@app/contracts';
-import { AmqpConnection, AmqpPublisher, assertBookingTopology, bookingRequestRoutingKey, bookingTopology } from '@app/messaging';
+import { type BookingCancelRequestedV1, type BookingRequestedV1, messageName } from '@app/contracts';
+import { AmqpConnection, AmqpPublisher, assertBookingTopology, commandRoutingKey, bookingTopology } from '@app/messaging';
 import { BrokerHealth } from '@app/observability';
 
 /** Publishes booking requests durably: persistent messages, durable queue, and a publisher confirm before 202. */
@@ -29,11 +29,11 @@ export class BookingPublisher implements BrokerHealth, OnApplicationBootstrap, O
     await this.connection.close();
   }
 
-  /** Resolves once RabbitMQ has stored the message; rejects with BrokerUnavailableError otherwise. */
-  publish(message: BookingRequestedV1, requestId: string): Promise<void> {
-    return this.publisher.publish(this.topology.requestsExchange, bookingRequestRoutingKey(message.eventId), message, {
-      type: messageName(BookingRequestedV1),
-      messageId: message.bookingId,
+  /** Resolves once RabbitMQ has stored the command; rejects with BrokerUnavailableError otherwise. */
+  publish(message: BookingRequestedV1 | BookingCancelRequestedV1, requestId: string): Promise<void> {
+    return this.publisher.publish(this.topology.requestsExchange, commandRoutingKey(message, message.eventId), message, {
+      type: messageName(message),
+      messageId: `${message.type}:${message.bookingId}`,
       timestamp: Date.now(),
       headers: { 'x-request-id': requestId },
     });

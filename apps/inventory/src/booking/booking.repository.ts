@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BookingRequestedV1, BookingStatus, SeatDto } from '@app/contracts';
+import { type BookingRequestedV1, type BookingStatus, SEAT_PRICE_CENTS, type SeatDto } from '@app/contracts';
 import type { Grid } from './seat-allocator.js';
+import { STORED_BOOKING_COLUMNS, type StoredBooking, toStoredBooking } from './stored-booking.js';
 
 export interface SeatClaim extends SeatDto {
   eventId: number;
@@ -16,11 +17,10 @@ export interface BookingDecision {
   reason: string | null;
 }
 
-export interface StoredBooking extends BookingDecision {
-  eventId: number;
-  userId: string;
-  createdAt: Date;
-  updatedAt: Date;
+export interface HoldTerms {
+  holdTtlSeconds: number;
+  /** How long this process owns the payment step before another one may take it over (crash recovery). */
+  paymentLeaseSeconds: number;
 }
 
 /** Every SQL statement of the booking decision, one method each, all run inside the caller's transaction. */
@@ -76,14 +76,14 @@ export class BookingRepository {
   }
 
   /**
-   * Marks the claimed seats BOOKED and returns those it got. Safe under concurrency: the `status = 'AVAILABLE'`
+   * Marks the claimed seats HELD for their bookings and returns those it got. Safe under concurrency: the `status = 'AVAILABLE'`
    * guard is re-checked on the newest row version after any competing writer commits, so a seat is sold at most once.
    */
   async claimSeats(manager: EntityManager, claims: SeatClaim[]): Promise<SeatClaim[]> {
     if (claims.length === 0) return [];
     const sorted = [...claims].sort((a, b) => a.eventId - b.eventId || a.row - b.row || a.col - b.col); // one lock order: fewer deadlocks
     const [rows]: [{ event_id: string; seat_row: number; seat_col: number; booking_id: string }[], number] = await manager.query(
-      `UPDATE seats s SET status = 'BOOKED', booking_id = c.booking_id
+      `UPDATE seats s SET status = 'HELD', booking_id = c.booking_id
        FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id)
        WHERE s.event_id = c.event_id AND s.seat_row = c.seat_row AND s.seat_col = c.seat_col AND s.status = 'AVAILABLE'
        RETURNING s.event_id, s.seat_row, s.seat_col, s.booking_id`,
@@ -98,25 +98,28 @@ export class BookingRepository {
     await manager.query(`UPDATE seats SET status = 'AVAILABLE', booking_id = NULL WHERE booking_id = ANY($1::uuid[])`, [bookingIds]);
   }
 
-  async recordDecisions(manager: EntityManager, decisions: BookingDecision[]): Promise<StoredBooking[]> {
+  /** HELD bookings get their hold deadline, payment lease and price; REJECTED ones their reason. */
+  async recordDecisions(manager: EntityManager, decisions: BookingDecision[], terms: HoldTerms): Promise<StoredBooking[]> {
+    if (decisions.length === 0) return [];
     // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [{ id: string; event_id: string; user_id: string; status: BookingStatus; seats: SeatDto[]; reason: string | null; created_at: Date; updated_at: Date }[], number] =
-      await manager.query(
-        `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
-         WHERE b.id = d.id
-         RETURNING b.id, b.event_id, b.user_id, b.status, b.seats, b.reason, b.created_at, b.updated_at`,
-        [decisions.map((d) => d.bookingId), decisions.map((d) => d.status), decisions.map((d) => JSON.stringify(d.seats)), decisions.map((d) => d.reason)],
-      );
-    return rows.map((row) => ({
-      bookingId: row.id,
-      eventId: Number(row.event_id),
-      userId: row.user_id,
-      status: row.status,
-      seats: row.seats,
-      reason: row.reason,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }));
+    const [rows] = await manager.query(
+      `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now(),
+         amount_cents = jsonb_array_length(d.seats) * $5::int,
+         hold_expires_at = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $6) END,
+         payment_lease_until = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $7) END
+       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
+       WHERE b.id = d.id
+       RETURNING ${STORED_BOOKING_COLUMNS.split(', ').map((column) => `b.${column}`).join(', ')}`,
+      [
+        decisions.map((d) => d.bookingId),
+        decisions.map((d) => d.status),
+        decisions.map((d) => JSON.stringify(d.seats)),
+        decisions.map((d) => d.reason),
+        SEAT_PRICE_CENTS,
+        terms.holdTtlSeconds,
+        terms.paymentLeaseSeconds,
+      ],
+    );
+    return rows.map(toStoredBooking);
   }
 }

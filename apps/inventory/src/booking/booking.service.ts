@@ -1,9 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { BookingRequestedV1, BookingView } from '@app/contracts';
+import { AppConfig } from '@app/config';
+import type { BookingRequestedV1 } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
-import { BookingViewCache } from '@app/redis';
-import { type BookingDecision, BookingRepository, type SeatClaim, type StoredBooking } from './booking.repository.js';
+import { eventsOf } from '../outbox/booking-events.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { PaymentSaga } from '../saga/payment.saga.js';
+import { paymentLeaseSeconds } from '../saga/payment-policy.js';
+import { type BookingDecision, BookingRepository, type HoldTerms, type SeatClaim } from './booking.repository.js';
 import { FreeSeats, type Grid, seatLabel } from './seat-allocator.js';
 
 /** Claim rounds for best-available requests that lost seats to another inventory replica in the same instant. */
@@ -12,12 +16,24 @@ const CLAIM_ROUNDS = 3;
 /** What became of each request of a batch: undefined = decided (or already decided before), else why it cannot be. */
 export type BatchOutcome = Map<string, PermanentMessageError | undefined>;
 
-/** Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats or none. */
+/**
+ * Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats HELD or is REJECTED.
+ * The HELD ones then go on to the payment saga.
+ */
 @Injectable()
 export class BookingService {
   private readonly logger = new Logger(BookingService.name);
+  private readonly holdTerms: HoldTerms;
 
-  constructor(private readonly repository: BookingRepository, private readonly viewCache: BookingViewCache) {}
+  constructor(
+    private readonly repository: BookingRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly saga: PaymentSaga,
+    config: AppConfig,
+  ) {
+    const { holdTtlSeconds, paymentTimeoutMs, paymentMaxAttempts } = config.saga;
+    this.holdTerms = { holdTtlSeconds, paymentLeaseSeconds: paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts) };
+  }
 
   async decideBatch(requests: BookingRequestedV1[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = new Map(requests.map((request) => [request.bookingId, undefined]));
@@ -30,9 +46,12 @@ export class BookingService {
     const stored = await this.repository.transaction(async (manager) => {
       const fresh = await this.repository.insertPending(manager, known);
       const decisions = await this.allocate(manager, known.filter((request) => fresh.has(request.bookingId)), grids);
-      return this.repository.recordDecisions(manager, decisions);
+      const recorded = await this.repository.recordDecisions(manager, decisions, this.holdTerms);
+      await this.outbox.append(manager, recorded.flatMap((booking) => eventsOf(booking)));
+      return recorded;
     });
-    await this.viewCache.storeDecided(stored.map(toView));
+    await this.saga.publish(stored);
+    this.saga.start(stored.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents })));
     return outcome;
   }
 
@@ -58,7 +77,7 @@ export class BookingService {
       const lost = new Set(losers);
       undecided = [];
       for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
-        if (!lost.has(request.bookingId)) decisions.push(confirmed(request, claims));
+        if (!lost.has(request.bookingId)) decisions.push(held(request, claims));
         else if (request.seats) decisions.push(rejected(request, `seats taken meanwhile: ${request.seats.map(seatLabel).join(', ')}`));
         else undecided.push(request);
       }
@@ -75,7 +94,11 @@ export class BookingService {
 
 function groupByEvent(requests: BookingRequestedV1[]): Map<number, BookingRequestedV1[]> {
   const groups = new Map<number, BookingRequestedV1[]>();
-  for (const request of requests) groups.set(request.eventId, [...(groups.get(request.eventId) ?? []), request]);
+  for (const request of requests) {
+    const group = groups.get(request.eventId);
+    if (group) group.push(request);
+    else groups.set(request.eventId, [request]);
+  }
   return groups;
 }
 
@@ -85,24 +108,11 @@ function countByBooking(claims: SeatClaim[]): Map<string, number> {
   return counts;
 }
 
-function confirmed(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
+function held(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
   const seats = claims.filter((claim) => claim.bookingId === request.bookingId).map(({ row, col }) => ({ row, col }));
-  return { bookingId: request.bookingId, status: 'CONFIRMED', seats, reason: null };
+  return { bookingId: request.bookingId, status: 'HELD', seats, reason: null };
 }
 
 function rejected(request: BookingRequestedV1, reason: string): BookingDecision {
   return { bookingId: request.bookingId, status: 'REJECTED', seats: [], reason };
-}
-
-export function toView(booking: StoredBooking): BookingView {
-  return {
-    bookingId: booking.bookingId,
-    eventId: booking.eventId,
-    userId: booking.userId,
-    status: booking.status,
-    seats: booking.seats,
-    ...(booking.reason ? { reason: booking.reason } : {}),
-    createdAt: booking.createdAt.toISOString(),
-    updatedAt: booking.updatedAt.toISOString(),
-  };
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import { BookingRequestedV1, messageName } from '@app/contracts';
+import { BookingCancelRequestedV1, BookingRequestedV1, messageName } from '@app/contracts';
 import { AmqpServer, bookingTopology } from '@app/messaging';
 
 /** The RabbitMQ consumer of the inventory, shared by the Nest microservice runtime and readiness. */
@@ -13,7 +13,7 @@ import { AmqpServer, bookingTopology } from '@app/messaging';
         new AmqpServer({
           url: config.rabbitmq.url,
           topology: bookingTopology(config.rabbitmq.prefix),
-          handles: [messageName(BookingRequestedV1)],
+          handles: [messageName(BookingRequestedV1), messageName(BookingCancelRequestedV1)],
           prefetch: config.rabbitmq.prefetch,
         }),
     },

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BookingEvent } from '@app/contracts';
+
+export interface OutboxRow {
+  id: string;
+  event_type: string;
+  routing_key: string;
+  payload: BookingEvent;
+  attempts: number;
+}
+
+@Injectable()
+export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Called inside the transaction that changes the state, so the event exists exactly when the change does. */
+  async append(manager: EntityManager, events: BookingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox (event_type, routing_key, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
+      [events.map((e) => e.type), events.map((e) => `${e.type}.${e.eventId}`), events.map((e) => JSON.stringify(e))],
+    );
+  }
+
+  /**
+   * Runs `publish` on the oldest due unsent rows, locked for this relay only. Safe under concurrency: SKIP LOCKED gives
+   * each relay replica a disjoint set, and a row is marked sent only after its broker confirm.
+   */
+  relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<Set<string>>): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, event_type, routing_key, payload, attempts FROM outbox
+         WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      const sent = await publish(rows);
+      const failed = rows.filter((row) => !sent.has(row.id)).map((row) => row.id);
+      if (sent.size > 0) await manager.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [[...sent]]);
+      // Exponential backoff per row, capped at a minute.
+      if (failed.length > 0) {
+        await manager.query(
+          `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + least(interval '60 seconds', interval '100 milliseconds' * power(2, attempts))
+           WHERE id = ANY($1::bigint[])`,
+          [failed],
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  async deleteSentBefore(cutoff: Date): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM outbox WHERE sent_at < $1', [cutoff]);
+    return count;
+  }
+}

@@ -1,0 +1,87 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppConfig } from '@app/config';
+import { BookingViewCache } from '@app/redis';
+import { type ChargeOutcome, PaymentProvider } from '@app/payment';
+import { type StoredBooking, toView } from '../booking/stored-booking.js';
+import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
+import { type PaymentDue, SagaRepository, type Transition } from './saga.repository.js';
+
+const CONFIRM: Transition = { from: ['HELD'], to: 'CONFIRMED', seats: 'BOOKED' };
+const DECLINE: Transition = { from: ['HELD'], to: 'FAILED', seats: 'AVAILABLE', reason: 'payment declined' };
+const GIVE_UP: Transition = { from: ['HELD'], to: 'FAILED', seats: 'AVAILABLE', reason: 'payment provider did not answer', refund: true };
+
+/**
+ * The orchestrator of HELD bookings: charge (timeout, bounded concurrency, retries with backoff under the booking
+ * id as idempotency key), then CONFIRMED, or FAILED with the seats released. Every step's outcome is a guarded
+ * transition, so a late payment result cannot overturn an expiry or a cancellation: it gets refunded instead.
+ */
+@Injectable()
+export class PaymentSaga implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(PaymentSaga.name);
+  private readonly limit: LimitFunction;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly provider: PaymentProvider,
+    private readonly repository: SagaRepository,
+    private readonly viewCache: BookingViewCache,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.limit = pLimit(config.saga.paymentConcurrency);
+  }
+
+  /** Starts the payment step of these bookings in the background (each at most once per process). */
+  start(bookings: PaymentDue[]): void {
+    for (const booking of bookings) {
+      if (this.stopping || this.inFlight.has(booking.bookingId)) continue;
+      const work = this.limit(() => this.settle(booking))
+        .catch((error: Error) => this.logger.warn(`payment step of ${booking.bookingId} interrupted (${error.message}); it resumes after its lease`))
+        .finally(() => this.inFlight.delete(booking.bookingId));
+      this.inFlight.set(booking.bookingId, work);
+    }
+  }
+
+  /** Records the outcome of a transition: Redis views now, outbox events as soon as the relay wakes. */
+  async publish(changed: StoredBooking[]): Promise<void> {
+    if (changed.length === 0) return;
+    this.relay.notify();
+    await this.viewCache.storeDecided(changed.map(toView));
+  }
+
+  /** Lets running payment calls finish their step (bounded by the shutdown deadline); the rest resume elsewhere. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.limit.clearQueue();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private async settle({ bookingId, amountCents }: PaymentDue): Promise<void> {
+    const outcome = await this.charge(bookingId, amountCents);
+    const transition = outcome === 'CHARGED' ? CONFIRM : outcome === 'DECLINED' ? DECLINE : GIVE_UP;
+    const changed = await this.repository.transition([bookingId], transition);
+    if (changed.length === 0 && outcome === 'CHARGED') {
+      // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
+      await this.repository.requestRefundUnlessConfirmed(bookingId);
+    }
+    await this.publish(changed);
+  }
+
+  private async charge(bookingId: string, amountCents: number): Promise<ChargeOutcome | 'TIMED_OUT'> {
+    const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
+    for (let attempt = 1; attempt <= paymentMaxAttempts; attempt++) {
+      try {
+        return await withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs);
+      } catch (error) {
+        if (!(error instanceof PaymentTimeoutError) || this.stopping) throw error;
+        this.logger.warn(`charge of ${bookingId} timed out (attempt ${attempt}/${paymentMaxAttempts})`);
+        if (attempt < paymentMaxAttempts) await sleep(paymentBackoffMs(attempt));
+      }
+    }
+    return 'TIMED_OUT';
+  }
+}

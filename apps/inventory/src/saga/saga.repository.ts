@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BookingStatus } from '@app/contracts';
+import type { SeatStatus } from '@app/database';
+import { STORED_BOOKING_COLUMNS, type StoredBooking, toStoredBooking } from '../booking/stored-booking.js';
+import { eventsOf } from '../outbox/booking-events.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
+
+export interface Transition {
+  from: BookingStatus[];
+  to: BookingStatus;
+  /** What the booking's seats become: AVAILABLE releases them. */
+  seats: SeatStatus;
+  reason?: string;
+  /** The buyer may have been charged: the refund worker gives the money back (idempotently). */
+  refund?: boolean;
+}
+
+export interface PaymentDue {
+  bookingId: string;
+  amountCents: number;
+}
+
+/** Every saga transition is one transaction: the booking, its seats and its outbox events change together. */
+@Injectable()
+export class SagaRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxRepository) {}
+
+  /** Applies the transition to those of `ids` still in a `from` status; answers the bookings it changed. */
+  transition(ids: string[], transition: Transition): Promise<StoredBooking[]> {
+    return this.dataSource.transaction((manager) => this.apply(manager, ids, transition));
+  }
+
+  /** HELD bookings past their deadline become EXPIRED. Safe with several replicas: SKIP LOCKED splits the work. */
+  expireDue(limit: number): Promise<StoredBooking[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const due: { id: string }[] = await manager.query(
+        `SELECT id FROM bookings WHERE status = 'HELD' AND hold_expires_at < now() ORDER BY hold_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      return this.apply(manager, due.map((row) => row.id), { from: ['HELD'], to: 'EXPIRED', seats: 'AVAILABLE', reason: 'hold expired before payment completed', refund: true });
+    });
+  }
+
+  /**
+   * Takes over the payment step of HELD bookings whose lease ran out (their process died). Safe under concurrency:
+   * the row lock plus the renewed lease give each stalled booking to one taker at a time.
+   */
+  async leaseStalledPayments(limit: number, leaseSeconds: number): Promise<PaymentDue[]> {
+    const [rows]: [{ id: string; amount_cents: number }[], number] = await this.dataSource.query(
+      `UPDATE bookings SET payment_lease_until = now() + make_interval(secs => $2)
+       WHERE id IN (SELECT id FROM bookings WHERE status = 'HELD' AND payment_lease_until < now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, amount_cents`,
+      [limit, leaseSeconds],
+    );
+    return rows.map((row) => ({ bookingId: row.id, amountCents: row.amount_cents }));
+  }
+
+  /**
+   * Cancels for its buyer a booking that is HELD or CONFIRMED. A cancellation that overtook its booking request
+   * records a CANCELLED row, so the request, when it comes, finds the id taken and books nothing.
+   */
+  cancel(bookingId: string, eventId: number, userId: string, requestedAt: string): Promise<StoredBooking[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const [tombstone]: Parameters<typeof toStoredBooking>[0][] = await manager.query(
+        `INSERT INTO bookings (id, event_id, user_id, status, reason, created_at, updated_at)
+         VALUES ($1, $2, $3, 'CANCELLED', 'cancelled by the buyer before it was decided', $4, now())
+         ON CONFLICT (id) DO NOTHING RETURNING ${STORED_BOOKING_COLUMNS}`,
+        [bookingId, eventId, userId, requestedAt],
+      );
+      if (tombstone) {
+        const cancelled = toStoredBooking(tombstone);
+        await this.outbox.append(manager, eventsOf(cancelled));
+        return [cancelled];
+      }
+      return this.apply(manager, [bookingId], { from: ['HELD', 'CONFIRMED'], to: 'CANCELLED', seats: 'AVAILABLE', reason: 'cancelled by the buyer', refund: true }, userId);
+    });
+  }
+
+  async pendingRefunds(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM bookings WHERE refund_pending LIMIT $1', [limit]);
+    return rows.map((row) => row.id);
+  }
+
+  async markRefunded(bookingId: string): Promise<void> {
+    await this.dataSource.query('UPDATE bookings SET refund_pending = false WHERE id = $1', [bookingId]);
+  }
+
+  /** Asks the paid-for booking to be refunded when it is no longer CONFIRMED (it expired or was cancelled meanwhile). */
+  async requestRefundUnlessConfirmed(bookingId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE bookings SET refund_pending = true WHERE id = $1 AND status <> 'CONFIRMED'`, [bookingId]);
+  }
+
+  /**
+   * One statement: the `status = ANY(from)` guard makes concurrent transitions of one booking (payment result vs.
+   * expiry vs. cancellation) exclusive — the loser changes nothing — and the seats follow their booking.
+   */
+  private async apply(manager: EntityManager, ids: string[], transition: Transition, userId?: string): Promise<StoredBooking[]> {
+    if (ids.length === 0) return [];
+    const rows: Parameters<typeof toStoredBooking>[0][] = await manager.query(
+      `WITH changed AS (
+         UPDATE bookings SET status = $2, reason = coalesce($3, reason), refund_pending = refund_pending OR $4,
+           hold_expires_at = NULL, payment_lease_until = NULL, updated_at = now()
+         WHERE id = ANY($1::uuid[]) AND status = ANY($5::text[]) AND ($7::text IS NULL OR user_id = $7)
+         RETURNING ${STORED_BOOKING_COLUMNS}
+       ), seats_changed AS (
+         UPDATE seats SET status = $6, booking_id = CASE WHEN $6 = 'AVAILABLE' THEN NULL ELSE seats.booking_id END
+         FROM changed WHERE seats.booking_id = changed.id
+       )
+       SELECT * FROM changed`,
+      [ids, transition.to, transition.reason ?? null, transition.refund ?? false, transition.from, transition.seats, userId ?? null],
+    );
+    const changed = rows.map(toStoredBooking);
+    await this.outbox.append(manager, changed.flatMap((booking) => eventsOf(booking, { released: transition.seats === 'AVAILABLE' })));
+    return changed;
+  }
+}

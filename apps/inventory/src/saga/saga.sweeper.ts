@@ -1,0 +1,56 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { PaymentProvider } from '@app/payment';
+import { PaymentSaga } from './payment.saga.js';
+import { paymentLeaseSeconds } from './payment-policy.js';
+import { SagaRepository } from './saga.repository.js';
+
+const SWEEP_EVERY_MS = 500;
+const BATCH = 200;
+
+/**
+ * The saga's clock, on every inventory replica: expires holds past their deadline, resumes payment steps whose
+ * owner died (lease ran out), and carries out pending refunds. Each pass is idempotent and replica-safe.
+ */
+@Injectable()
+export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SagaSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repository: SagaRepository,
+    private readonly saga: PaymentSaga,
+    private readonly provider: PaymentProvider,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.pass ??= this.sweep().finally(() => (this.pass = undefined));
+    }, SWEEP_EVERY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.pass;
+  }
+
+  async sweep(): Promise<void> {
+    try {
+      await this.saga.publish(await this.repository.expireDue(BATCH));
+      const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
+      this.saga.start(await this.repository.leaseStalledPayments(BATCH, paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts)));
+      await this.refundPending();
+    } catch (error) {
+      this.logger.warn(`saga sweep failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async refundPending(): Promise<void> {
+    for (const bookingId of await this.repository.pendingRefunds(BATCH)) {
+      await this.provider.refund(bookingId);
+      await this.repository.markRefunded(bookingId);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import amqp from 'amqplib';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { BenchOptions } from './options.js';
+import { type Child, runScript, startServer } from './processes.js';
+
+/** The repository root, seen from the compiled file (dist/bench/system.js). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const BUILT = {
+  gateway: 'dist/apps/gateway/apps/gateway/src/main.js',
+  inventory: 'dist/apps/inventory/apps/inventory/src/main.js',
+  migrate: 'dist/apps/inventory/apps/inventory/src/migrate.js',
+  config: 'dist/apps/inventory/libs/config/src/index.js',
+  messaging: 'dist/apps/inventory/libs/messaging/src/index.js',
+};
+
+/** What the harness needs from the built libraries, typed here because it cannot import `@app/*` (see tsconfig). */
+interface BuiltConfig {
+  CONFIG_ENV_NAMES: readonly string[];
+}
+interface BuiltMessaging {
+  bookingTopology(prefix: string): Record<string, string>;
+}
+
+/** Variables the bench sets itself for every app; the same names in the bench's own environment are ignored. */
+const OWNED_BY_BENCH = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'RABBITMQ_PREFIX', 'REDIS_PREFIX', 'GATEWAY_PORT', 'INVENTORY_PORT', 'ADMIN_TOKEN'];
+
+/**
+ * Defaults the bench gives the apps when the caller did not: quiet logs (logging 10,000 requests would measure the
+ * logger), and — when the app has a mock payment provider — no declined payments, so that "every seat sold" holds.
+ */
+const BENCH_DEFAULTS: Record<string, string> = { LOG_LEVEL: 'warn', PAYMENT_FAILURE_RATE: '0', PAYMENT_HANG_RATE: '0' };
+
+/**
+ * A private SeatGrid for one bench run: its own database, RabbitMQ prefix and Redis prefix on the shared services,
+ * the built gateway and inventory as child processes, all removed by {@link BenchSystem.destroy}.
+ */
+export class BenchSystem {
+  readonly name = `sgbench_${randomBytes(4).toString('hex')}`;
+  readonly databaseUrl: string;
+  /** The environment every app process gets (ports aside). */
+  readonly appEnv: Record<string, string>;
+  readonly db: pg.Pool;
+  gateway?: Child;
+  inventory?: Child;
+  private topologyOf?: BuiltMessaging['bookingTopology'];
+
+  private constructor(private readonly options: BenchOptions, configNames: readonly string[], callerEnv: NodeJS.ProcessEnv) {
+    this.databaseUrl = `${options.services.pg}/${this.name}`;
+    const tuning = configNames.filter((name) => !OWNED_BY_BENCH.includes(name));
+    this.appEnv = {
+      ...Object.fromEntries(tuning.filter((name) => name in BENCH_DEFAULTS).map((name) => [name, BENCH_DEFAULTS[name]])),
+      ...Object.fromEntries(tuning.filter((name) => callerEnv[name]).map((name) => [name, callerEnv[name]!])),
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: options.services.redis,
+      RABBITMQ_URL: options.services.amqp,
+      RABBITMQ_PREFIX: this.name.replace('_', '-'),
+      REDIS_PREFIX: this.name,
+    };
+    this.db = new pg.Pool({ connectionString: this.databaseUrl, max: 4 });
+  }
+
+  /** Creates the database and schema (`migrate`), then starts the inventory and the gateway and waits until ready. */
+  static async start(options: BenchOptions, callerEnv: NodeJS.ProcessEnv): Promise<BenchSystem> {
+    for (const path of Object.values(BUILT)) if (!existsSync(`${ROOT}${path}`)) throw new Error(`${path} is missing: run \`npm run build\` first`);
+    const { CONFIG_ENV_NAMES } = await importBuilt<BuiltConfig>(BUILT.config);
+    const system = new BenchSystem(options, CONFIG_ENV_NAMES, callerEnv);
+    system.topologyOf = (await importBuilt<BuiltMessaging>(BUILT.messaging)).bookingTopology;
+    await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
+    await system.startInventory();
+    system.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, system.appEnv, 'GATEWAY_PORT', '/health/ready');
+    return system;
+  }
+
+  get gatewayUrl(): string {
+    return this.gateway!.url;
+  }
+
+  /** Processes whose memory and CPU a report shows. */
+  apps(): { name: string; pid: number }[] {
+    return [this.gateway, this.inventory].filter((app): app is Child => app?.running === true).map((app) => ({ name: app.name, pid: app.pid }));
+  }
+
+  async startInventory(): Promise<void> {
+    this.inventory = await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready');
+  }
+
+  /** Graceful stop: undecided messages go back to the queue, as in a rolling restart. */
+  async stopInventory(): Promise<void> {
+    await this.inventory?.stop();
+    this.inventory = undefined;
+  }
+
+  async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.db.query(text, params)).rows as T[];
+  }
+
+  /** Stops the apps and removes the database, every exchange and queue under the prefix, and every Redis key. */
+  async destroy(): Promise<void> {
+    await Promise.all([this.gateway?.stop(), this.inventory?.stop()]);
+    await this.db.end();
+    if (this.topologyOf) await this.deleteBrokerObjects(this.topologyOf(this.appEnv.RABBITMQ_PREFIX));
+    await this.deleteRedisKeys();
+    const admin = new pg.Client({ connectionString: `${this.options.services.pg}/postgres` });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  /** Every `…Queue` and `…Exchange` of the built topology, so that names added to it later are removed too. */
+  private async deleteBrokerObjects(topology: Record<string, string>): Promise<void> {
+    const connection = await amqp.connect(this.options.services.amqp);
+    try {
+      const channel = await connection.createChannel();
+      const entries = Object.entries(topology);
+      for (const [key, queue] of entries) if (key.endsWith('Queue')) await channel.deleteQueue(queue);
+      for (const [key, exchange] of entries) if (key.endsWith('Exchange')) await channel.deleteExchange(exchange);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  private async deleteRedisKeys(): Promise<void> {
+    const redis = new Redis(this.options.services.redis, { lazyConnect: true });
+    await redis.connect();
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.appEnv.REDIS_PREFIX}:*`, 'COUNT', 1000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+
+async function importBuilt<T>(path: string): Promise<T> {
+  return (await import(pathToFileURL(`${ROOT}${path}`).href)) as T;
+}
+
+/** Where the compiled baseline servers live, next to this file. */
+export function benchScript(relative: string): string {
+  return fileURLToPath(new URL(relative, import.meta.url));
+}

@@ -1,0 +1,3 @@
+export * from './mock-payment.provider.js';
+export * from './payment.module.js';
+export * from './payment.provider.js';
