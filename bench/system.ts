@@ -48,6 +48,7 @@ export class BenchSystem {
   gateway?: Child;
   inventory?: Child;
   private topologyOf?: BuiltMessaging['bookingTopology'];
+  private destroyed?: Promise<void>;
 
   private constructor(private readonly options: BenchOptions, configNames: readonly string[], callerEnv: NodeJS.ProcessEnv) {
     this.databaseUrl = `${options.services.pg}/${this.name}`;
@@ -70,10 +71,15 @@ export class BenchSystem {
     const { CONFIG_ENV_NAMES } = await importBuilt<BuiltConfig>(BUILT.config);
     const system = new BenchSystem(options, CONFIG_ENV_NAMES, callerEnv);
     system.topologyOf = (await importBuilt<BuiltMessaging>(BUILT.messaging)).bookingTopology;
-    await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
-    await system.startInventory();
-    system.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, system.appEnv, 'GATEWAY_PORT', '/health/ready');
-    return system;
+    try {
+      await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
+      await system.startInventory();
+      system.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, system.appEnv, 'GATEWAY_PORT', '/health/ready');
+      return system;
+    } catch (error) {
+      await system.destroy();
+      throw error;
+    }
   }
 
   get gatewayUrl(): string {
@@ -99,8 +105,13 @@ export class BenchSystem {
     return (await this.db.query(text, params)).rows as T[];
   }
 
-  /** Stops the apps and removes the database, every exchange and queue under the prefix, and every Redis key. */
-  async destroy(): Promise<void> {
+  /** Stops the apps and removes the database, every exchange and queue under the prefix, and every Redis key. Idempotent. */
+  destroy(): Promise<void> {
+    this.destroyed ??= this.removeEverything();
+    return this.destroyed;
+  }
+
+  private async removeEverything(): Promise<void> {
     await Promise.all([this.gateway?.stop(), this.inventory?.stop()]);
     await this.db.end();
     if (this.topologyOf) await this.deleteBrokerObjects(this.topologyOf(this.appEnv.RABBITMQ_PREFIX));

@@ -1,0 +1,113 @@
+import { createEvent, gridFor } from '../api.js';
+import { checkEvents } from '../invariants.js';
+import { Recorder, closedLoop, connectionPool, send } from '../load.js';
+import { type Child, UsageMeter, startServer } from '../processes.js';
+import type { RunResult } from '../result.js';
+import { type Context, outcomesOf, seatsTaken } from '../scenarios/common.js';
+import { herdLoad } from '../scenarios/herd.js';
+import { benchScript } from '../system.js';
+import { measurePgUpdates } from './pg-updates.js';
+
+function startHelloServer(): Promise<Child> {
+  return startServer('bare-node', benchScript('baselines/hello-server.js'), {}, 'PORT', '/');
+}
+
+/** Runs `work` against a freshly started baseline server, measuring its process, and always stops it. */
+async function withServer<T>(start: () => Promise<Child>, work: (server: Child, meter: UsageMeter) => Promise<T>): Promise<T> {
+  const server = await start();
+  const meter = new UsageMeter(() => [{ name: server.name, pid: server.pid }]);
+  try {
+    return await work(server, meter);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The herd's exact arrival pattern and requests against a hello-world node:http server: the intake latency floor. */
+export function bareNodeHerd({ options, log }: Context): Promise<RunResult> {
+  log(`baseline: herd pattern against a bare Node server`);
+  return withServer(startHelloServer, async (server, meter) => {
+    const load = await herdLoad(server.url, options, 1, 'bare', async () => undefined);
+    return {
+      name: 'bare-node-herd',
+      title: 'Bare Node server, herd arrival pattern',
+      kind: 'baseline',
+      parameters: { users: options.users, windowMs: options.herdWindowMs, connections: options.connections },
+      http: { intake: load.intake },
+      metrics: {},
+      usage: meter.stop(),
+      checks: [],
+    };
+  });
+}
+
+/** Closed-loop requests/s of the hello-world server with the sold-out and seat-map scenarios' clients and duration. */
+export function bareNodeRequests({ options, log }: Context): Promise<RunResult> {
+  log(`baseline: ${options.concurrency} closed-loop clients for ${options.durationS} s against a bare Node server`);
+  return withServer(startHelloServer, async (server, meter) => {
+    const pool = connectionPool(server.url, options.concurrency);
+    const requests = new Recorder();
+    try {
+      const elapsedMs = await closedLoop(options.concurrency, { durationMs: options.durationS * 1000 }, async () => {
+        await send(pool, requests, { method: 'GET', path: '/' });
+      });
+      return {
+        name: 'bare-node-requests',
+        title: 'Bare Node server, closed loop',
+        kind: 'baseline',
+        parameters: { concurrency: options.concurrency, durationS: options.durationS },
+        http: { requests: requests.summary(elapsedMs) },
+        metrics: {},
+        usage: meter.stop(),
+        checks: [],
+      };
+    } finally {
+      await pool.close();
+    }
+  });
+}
+
+/** The herd against the naive synchronous design (one SELECT … FOR UPDATE transaction per request), on its own event. */
+export async function syncHerd({ system, options, log }: Context): Promise<RunResult> {
+  const eventId = await createEvent(system.gatewayUrl, 'bench synchronous baseline', gridFor(options.seats));
+  log(`baseline: herd pattern against the synchronous booking server (pool of ${options.syncPoolSize})`);
+  const env = { DATABASE_URL: system.databaseUrl, POOL_SIZE: String(options.syncPoolSize) };
+  return withServer(
+    () => startServer('sync-booking', benchScript('baselines/sync-booking-server.js'), env, 'PORT', '/health'),
+    async (server, meter) => {
+      const confirmed: string[] = [];
+      const load = await herdLoad(server.url, options, eventId, 'sync', async (_, reply) => {
+        if (reply?.status === 201) confirmed.push((JSON.parse(reply.body) as { bookingId: string }).bookingId);
+      });
+      const usage = meter.stop();
+      return {
+        name: 'sync-herd',
+        title: 'Synchronous booking server, herd arrival pattern',
+        kind: 'baseline',
+        parameters: { users: options.users, seats: options.seats, windowMs: options.herdWindowMs, connections: options.connections, poolSize: options.syncPoolSize },
+        http: { intake: load.intake },
+        metrics: { confirmed: confirmed.length, seatsSold: await seatsTaken(system, [eventId]) },
+        outcomes: await outcomesOf(system, confirmed),
+        usage,
+        checks: await checkEvents(system, system.gatewayUrl, [eventId], confirmed),
+      };
+    },
+  );
+}
+
+/** Single-row UPDATE transactions per second on the bench's PostgreSQL database. */
+export async function pgUpdates({ system, options, log }: Context): Promise<RunResult> {
+  log(`baseline: single-row UPDATE transactions, ${options.pgbenchClients} clients for ${options.pgbenchSeconds} s`);
+  const meter = new UsageMeter(() => []);
+  const { tps, tool } = await measurePgUpdates(system.databaseUrl, options.pgbenchClients, options.pgbenchSeconds);
+  return {
+    name: 'pg-updates',
+    title: 'PostgreSQL single-row UPDATE transactions',
+    kind: 'baseline',
+    parameters: { clients: options.pgbenchClients, seconds: options.pgbenchSeconds, tool },
+    http: {},
+    metrics: { tps: Math.round(tps) },
+    usage: meter.stop(),
+    checks: [],
+  };
+}

@@ -1,0 +1,136 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IN_FLIGHT_STATUSES, TERMINAL_STATUSES, eventStats } from './api.js';
+
+/** One correctness check, read from PostgreSQL after a scenario. A failed check makes the bench exit non-zero. */
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Database {
+  sql<T>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Waits until PostgreSQL has every accepted booking in a terminal status and nothing of the events in flight
+ * (PENDING, HELD), or until the timeout; the checks then judge whatever state was reached.
+ */
+export async function settle(db: Database, eventIds: number[], accepted: string[], timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const [state] = await db.sql<{ decided: number; in_flight: number }>(
+      `SELECT (SELECT count(*)::int FROM bookings WHERE id = ANY($1::uuid[]) AND status = ANY($3::text[])) AS decided,
+              (SELECT count(*)::int FROM bookings WHERE event_id = ANY($2::bigint[]) AND status = ANY($4::text[])) AS in_flight`,
+      [accepted, eventIds, TERMINAL_STATUSES, IN_FLIGHT_STATUSES],
+    );
+    if ((state.decided === accepted.length && state.in_flight === 0) || performance.now() > deadline) return;
+    await sleep(250);
+  }
+}
+
+/**
+ * The correctness invariants of a scenario's events:
+ * seats sold ≤ seats existing; no seat in two bookings (bookings.seats of CONFIRMED/HELD bookings against
+ * seats.booking_id, both ways); every accepted booking terminal; `/events/{id}/stats` agrees with PostgreSQL;
+ * and, when buyers polled, what GET /bookings/{id} said agrees with PostgreSQL.
+ */
+export async function checkEvents(db: Database, gatewayUrl: string, eventIds: number[], accepted: string[], polled?: Map<string, string | undefined>): Promise<Check[]> {
+  const checks = [await seatsWithinCapacity(db, eventIds), await noSeatInTwoBookings(db, eventIds), await everyAcceptedTerminal(db, accepted), await statsAgree(db, gatewayUrl, eventIds)];
+  if (polled) checks.push(await pollsAgree(db, polled));
+  return checks;
+}
+
+async function seatsWithinCapacity(db: Database, eventIds: number[]): Promise<Check> {
+  const rows = await db.sql<{ id: string; capacity: number; seats: number; taken: number; claimed: number }>(
+    `SELECT e.id, e.rows * e.cols AS capacity,
+            (SELECT count(*)::int FROM seats s WHERE s.event_id = e.id) AS seats,
+            (SELECT count(*)::int FROM seats s WHERE s.event_id = e.id AND s.status <> 'AVAILABLE') AS taken,
+            (SELECT coalesce(sum(jsonb_array_length(b.seats)), 0)::int FROM bookings b WHERE b.event_id = e.id AND b.status IN ('CONFIRMED', 'HELD')) AS claimed
+     FROM events e WHERE e.id = ANY($1::bigint[]) ORDER BY e.id`,
+    [eventIds],
+  );
+  const problems = rows.filter((r) => r.seats !== r.capacity || r.taken > r.seats || r.claimed > r.seats);
+  const missing = eventIds.length - rows.length;
+  return {
+    name: 'seats sold ≤ seats existing',
+    ok: problems.length === 0 && missing === 0,
+    detail: [
+      ...rows.map((r) => `event ${r.id}: ${r.taken} of ${r.seats} seats taken (grid ${r.capacity}), ${r.claimed} claimed by CONFIRMED/HELD bookings`),
+      ...(missing > 0 ? [`${missing} event(s) missing`] : []),
+    ].join('; '),
+  };
+}
+
+async function noSeatInTwoBookings(db: Database, eventIds: number[]): Promise<Check> {
+  const [r] = await db.sql<{ claims: number; in_two_bookings: number; owner_differs: number; owner_unknown: number }>(
+    `WITH claimed AS (
+       SELECT b.event_id, b.id AS booking_id, (seat->>'row')::int AS seat_row, (seat->>'col')::int AS seat_col
+       FROM bookings b CROSS JOIN LATERAL jsonb_array_elements(b.seats) AS seat
+       WHERE b.event_id = ANY($1::bigint[]) AND b.status IN ('CONFIRMED', 'HELD'))
+     SELECT (SELECT count(*)::int FROM claimed) AS claims,
+            (SELECT count(*)::int FROM (SELECT 1 FROM claimed GROUP BY event_id, seat_row, seat_col HAVING count(*) > 1) twice) AS in_two_bookings,
+            (SELECT count(*)::int FROM claimed c LEFT JOIN seats s USING (event_id, seat_row, seat_col) WHERE s.booking_id IS DISTINCT FROM c.booking_id) AS owner_differs,
+            (SELECT count(*)::int FROM seats s WHERE s.event_id = ANY($1::bigint[]) AND s.booking_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM claimed c WHERE c.booking_id = s.booking_id AND c.event_id = s.event_id AND c.seat_row = s.seat_row AND c.seat_col = s.seat_col)) AS owner_unknown`,
+    [eventIds],
+  );
+  return {
+    name: 'no seat in two bookings',
+    ok: r.in_two_bookings === 0 && r.owner_differs === 0 && r.owner_unknown === 0,
+    detail:
+      `${r.claims} seats claimed by CONFIRMED/HELD bookings; ${r.in_two_bookings} claimed twice, ` +
+      `${r.owner_differs} whose seats.booking_id names another booking, ${r.owner_unknown} seats owned by no such booking`,
+  };
+}
+
+async function everyAcceptedTerminal(db: Database, accepted: string[]): Promise<Check> {
+  const rows = await db.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status', [accepted]);
+  const missing = accepted.length - rows.reduce((sum, r) => sum + r.n, 0);
+  const open = rows.filter((r) => !TERMINAL_STATUSES.includes(r.status));
+  return {
+    name: 'every accepted booking terminal',
+    ok: missing === 0 && open.length === 0,
+    detail: `${accepted.length} accepted: ${rows.map((r) => `${r.n} ${r.status}`).join(', ') || 'none'}${missing > 0 ? `, ${missing} missing from PostgreSQL` : ''}`,
+  };
+}
+
+async function statsAgree(db: Database, gatewayUrl: string, eventIds: number[]): Promise<Check> {
+  const problems: string[] = [];
+  for (const eventId of eventIds) {
+    const stats = await eventStats(gatewayUrl, eventId);
+    const seats = await db.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status', [eventId]);
+    const bookings = await db.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [eventId]);
+    const seatsIn = (status: string) => seats.find((r) => r.status === status)?.n ?? 0;
+    const expected: Record<string, number> = {
+      'seats.available': seatsIn('AVAILABLE'),
+      'seats.held': seatsIn('HELD'),
+      'seats.booked': seatsIn('BOOKED'),
+      totalSeats: seats.reduce((sum, r) => sum + r.n, 0),
+      ...Object.fromEntries(bookings.map((r) => [`bookings.${r.status}`, r.n])),
+    };
+    const reported: Record<string, number> = {
+      'seats.available': stats.seats.available,
+      'seats.held': stats.seats.held,
+      'seats.booked': stats.seats.booked,
+      totalSeats: stats.totalSeats,
+      ...Object.fromEntries(Object.entries(stats.bookings).map(([status, n]) => [`bookings.${status}`, n])),
+    };
+    for (const key of new Set([...Object.keys(expected), ...Object.keys(reported)])) {
+      if ((expected[key] ?? 0) !== (reported[key] ?? 0)) problems.push(`event ${eventId} ${key}: stats ${reported[key] ?? 0}, PostgreSQL ${expected[key] ?? 0}`);
+    }
+  }
+  return { name: 'counts agree with /events/{id}/stats', ok: problems.length === 0, detail: problems.join('; ') || `${eventIds.length} event(s) agree` };
+}
+
+async function pollsAgree(db: Database, polled: Map<string, string | undefined>): Promise<Check> {
+  const rows = await db.sql<{ id: string; status: string }>('SELECT id, status FROM bookings WHERE id = ANY($1::uuid[])', [[...polled.keys()]]);
+  const stored = new Map(rows.map((r) => [r.id, r.status]));
+  const unresolved = [...polled.values()].filter((status) => status === undefined).length;
+  const differ = [...polled].filter(([id, status]) => status !== undefined && status !== stored.get(id)).length;
+  return {
+    name: 'GET /bookings/{id} agrees with PostgreSQL',
+    ok: unresolved === 0 && differ === 0,
+    detail: `${polled.size} bookings polled: ${unresolved} never read terminal within the poll timeout, ${differ} read a status PostgreSQL does not have`,
+  };
+}

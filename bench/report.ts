@@ -1,0 +1,127 @@
+import type { HttpSummary, LatencySummary } from './load.js';
+import type { Aim, BenchResult, Ratio, RunResult } from './result.js';
+
+/** The aims of the issue, for this 2-core machine: benchmarks to report as met or missed, not tests. */
+const AIM = { intakeP99VsBare: 1.5, intakeP95VsSync: 20, soldOutVsBare: 0.8, seatMapVsBare: 0.5, decisionsVsUpdates: 2, drainMs: 2000 };
+
+type Runs = Map<string, RunResult>;
+
+/** Ratios between runs of the same bench run (a noisy machine slows numerator and denominator alike). */
+export function ratiosOf(runs: Runs): Ratio[] {
+  const ratios: Ratio[] = [];
+  const add = (name: string, numerator: [string, number | undefined], denominator: [string, number | undefined]) => {
+    if (numerator[1] !== undefined && denominator[1] !== undefined && denominator[1] > 0) {
+      ratios.push({ name, value: round3(numerator[1] / denominator[1]), numerator: `${numerator[0]} = ${fmt(numerator[1])}`, denominator: `${denominator[0]} = ${fmt(denominator[1])}` });
+    }
+  };
+  const herd = runs.get('herd');
+  const bare = runs.get('bare-node-herd');
+  const sync = runs.get('sync-herd');
+  const bareRps = runs.get('bare-node-requests')?.http.requests?.rps;
+  add('herd intake p99: gateway ÷ bare Node', ['gateway p99 ms', herd?.http.intake.latencyMs.p99], ['bare Node p99 ms', bare?.http.intake.latencyMs.p99]);
+  add('herd intake p95: synchronous ÷ gateway', ['synchronous p95 ms', sync?.http.intake.latencyMs.p95], ['gateway p95 ms', herd?.http.intake.latencyMs.p95]);
+  add('sold-out requests/s ÷ bare Node', ['sold-out req/s', runs.get('sold-out')?.http.intake.rps], ['bare Node req/s', bareRps]);
+  add('seat-map requests/s ÷ bare Node', ['seat-map req/s', runs.get('seat-map')?.http.reads.rps], ['bare Node req/s', bareRps]);
+  add('inventory decisions/s ÷ single-row UPDATE tps', ['decisions/s', runs.get('decisions')?.metrics.decisionsPerSecond], ['UPDATE tps', runs.get('pg-updates')?.metrics.tps]);
+  add('herd CPU per request: gateway ÷ bare Node', ['gateway CPU µs/request', cpuPerRequestUs(herd, 'gateway', 'intake')], ['bare Node CPU µs/request', cpuPerRequestUs(bare, 'bare-node', 'intake')]);
+  return ratios;
+}
+
+export function aimsOf(runs: Runs, ratios: Ratio[], seats: number): Aim[] {
+  const aims: Aim[] = [];
+  const herd = runs.get('herd');
+  if (herd) {
+    const requests = [herd.http.intake, herd.http.polls];
+    const serverErrors = requests.reduce((sum, h) => sum + count5xx(h), 0);
+    const dropped = requests.reduce((sum, h) => sum + Object.values(h.errors).reduce((a, n) => a + n, 0), 0);
+    aims.push({ name: 'Herd: no 5xx, no dropped connections', target: '0', measured: `${serverErrors} 5xx, ${dropped} without an answer`, met: serverErrors + dropped === 0 });
+    aims.push({ name: `Herd: exactly ${seats} seats sold`, target: String(seats), measured: String(herd.metrics.seatsSold), met: herd.metrics.seatsSold === seats });
+    const allDecided = herd.checks.find((c) => c.name === 'every accepted booking terminal')?.ok === true;
+    const drain = herd.metrics.lastDecisionAfterLastRequestMs;
+    aims.push({
+      name: 'Herd: every booking decided within 2 s of the last request',
+      target: `≤ ${AIM.drainMs} ms`,
+      measured: `${fmt(drain)} ms after the last request was sent (${fmt(herd.metrics.lastDecisionAfterLastAnswerMs)} ms after the last answer)${allDecided ? '' : ', not all decided'}`,
+      met: allDecided && drain <= AIM.drainMs,
+    });
+  }
+  const pushRatio = (name: string, ratioName: string, target: number, atLeast: boolean) => {
+    const r = ratios.find((ratio) => ratio.name === ratioName);
+    if (r) aims.push({ name, target: `${atLeast ? '≥' : '≤'} ${target}×`, measured: `×${r.value} (${r.numerator}; ${r.denominator})`, met: atLeast ? r.value >= target : r.value <= target });
+  };
+  pushRatio('Herd: intake p99 within 1.5× of a bare Node server', 'herd intake p99: gateway ÷ bare Node', AIM.intakeP99VsBare, false);
+  pushRatio('Herd: intake p95 ≥ 20× better than the synchronous baseline', 'herd intake p95: synchronous ÷ gateway', AIM.intakeP95VsSync, true);
+  pushRatio('Sold-out refusals: ≥ 0.8× bare Node requests/s', 'sold-out requests/s ÷ bare Node', AIM.soldOutVsBare, true);
+  pushRatio('Cached seat-map reads: ≥ 0.5× bare Node requests/s', 'seat-map requests/s ÷ bare Node', AIM.seatMapVsBare, true);
+  pushRatio('Inventory: decisions/s ≥ 2× single-row UPDATE tps', 'inventory decisions/s ÷ single-row UPDATE tps', AIM.decisionsVsUpdates, true);
+  return aims;
+}
+
+function count5xx(http: HttpSummary): number {
+  return Object.entries(http.statusCodes).reduce((sum, [status, n]) => sum + (Number(status) >= 500 ? n : 0), 0);
+}
+
+function cpuPerRequestUs(run: RunResult | undefined, processName: string, phase: string): number | undefined {
+  const cpuS = run?.usage?.processes.find((p) => p.name === processName)?.cpuS;
+  const requests = run?.http[phase]?.requests;
+  return cpuS === undefined || !requests ? undefined : Math.round((cpuS * 1e6) / requests);
+}
+
+/** The Markdown report: aims, ratios, the chart, then every run's numbers and checks. */
+export function renderMarkdown(result: BenchResult, chartFile: string): string {
+  const lines: string[] = [];
+  const m = result.machine;
+  lines.push(`# SeatGrid benchmark${result.smoke ? ' (smoke run: tiny numbers, not a measurement)' : ''}`, '');
+  lines.push(`${result.startedAt} → ${result.finishedAt} · ${m.cpus} × ${m.cpuModel} · ${m.memoryGb} GB · ${m.os} · Node ${m.node} · ${m.postgres}`);
+  lines.push(`Load average ${m.loadBefore} before, ${m.loadAfter} after. Generator: undici, open loop for the herd and mixed traffic, closed loop for the steady phases; HdrHistogram percentiles.`);
+  lines.push('', `**Correctness: ${result.invariantsHold ? 'every invariant held' : 'INVARIANTS VIOLATED (see the checks below)'}.**`, '');
+
+  lines.push('## Aims', '', '| Aim | Target | Measured | |', '| --- | --- | --- | --- |');
+  for (const aim of result.aims) lines.push(`| ${aim.name} | ${aim.target} | ${aim.measured} | ${aim.met ? 'met' : '**missed**'} |`);
+
+  lines.push('', '## Ratios (same run)', '', '| Ratio | Value | Numerator | Denominator |', '| --- | ---: | --- | --- |');
+  for (const r of result.ratios) lines.push(`| ${r.name} | ×${r.value} | ${r.numerator} | ${r.denominator} |`);
+
+  lines.push('', '## Latency', '', `![Latency by percentile](${chartFile})`, '');
+  lines.push('| Run | Requests | Answers/s | p50 ms | p95 ms | p99 ms | max ms | Status codes | No answer |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  for (const run of result.runs) {
+    for (const [phase, http] of Object.entries(run.http)) lines.push(latencyRow(`${run.name} ${phase}`, http.latencyMs, http));
+    if (run.decisionMs) lines.push(latencyRow(`${run.name} decision (202 → terminal)`, run.decisionMs));
+  }
+
+  lines.push('', '## Runs', '');
+  for (const run of result.runs) {
+    lines.push(`### ${run.title} (\`${run.name}\`)`, '');
+    lines.push(`Parameters: ${Object.entries(run.parameters).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`).join(', ')}.`);
+    const metrics = Object.entries(run.metrics);
+    if (metrics.length > 0) lines.push(`Metrics: ${metrics.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.`);
+    if (run.outcomes) lines.push(`Accepted bookings in PostgreSQL: ${Object.entries(run.outcomes).map(([s, n]) => `${fmt(n)} ${s}`).join(', ') || 'none'}.`);
+    if (run.usage) {
+      const u = run.usage;
+      const processes = u.processes.map((p) => `${p.name} ${p.cpuS} CPU-s, RSS peak ${p.peakRssMb} MB (end ${p.endRssMb} MB)`).join('; ');
+      lines.push(`Resources over ${u.wallS} s: ${processes || 'no child process'}; generator ${u.generatorCpuS} CPU-s; whole machine ${u.machineBusyCpuS} of ${round3(u.wallS * u.cores)} CPU-s.`);
+    }
+    if (run.checks.length > 0) {
+      lines.push('', '| Check | | Detail |', '| --- | --- | --- |');
+      for (const check of run.checks) lines.push(`| ${check.name} | ${check.ok ? 'ok' : '**VIOLATED**'} | ${check.detail} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Settings', '', `Bench options: \`${JSON.stringify(result.options)}\``, '', `App settings: \`${JSON.stringify(result.appSettings)}\``, '');
+  return lines.join('\n');
+}
+
+function latencyRow(label: string, latency: LatencySummary, http?: HttpSummary): string {
+  const codes = http ? Object.entries(http.statusCodes).map(([s, n]) => `${s}: ${fmt(n)}`).join(', ') : '';
+  const errors = http ? Object.entries(http.errors).map(([e, n]) => `${e}: ${fmt(n)}`).join(', ') || '0' : '';
+  return `| ${label} | ${fmt(http?.requests ?? latency.count)} | ${http ? fmt(http.rps) : ''} | ${fmt(latency.p50)} | ${fmt(latency.p95)} | ${fmt(latency.p99)} | ${fmt(latency.max)} | ${codes} | ${errors} |`;
+}
+
+export function fmt(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value.toLocaleString('en-US', { maximumFractionDigits: Math.abs(value) < 10 ? 3 : Math.abs(value) < 1000 ? 1 : 0 });
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

@@ -1,0 +1,65 @@
+import { acceptedId, bookingRequest, createEvent, gridFor, seatAt } from '../api.js';
+import { checkEvents, settle } from '../invariants.js';
+import { Recorder, closedLoop, connectionPool, send } from '../load.js';
+import { UsageMeter } from '../processes.js';
+import type { RunResult } from '../result.js';
+import { type Context, outcomesOf, seatsTaken } from './common.js';
+
+/**
+ * Inventory decision rate: with the inventory stopped, `decisions` bookings of distinct seats are accepted through
+ * the gateway into the queue; then a fresh inventory decides the backlog. The rate comes from PostgreSQL: bookings
+ * decided after the first deciding transaction began, over the time between the first and the last transaction's
+ * start (updated_at) — so the inventory's start-up and the first batch's cost do not count, and no polling is needed.
+ */
+export async function decisions({ system, options, log }: Context): Promise<RunResult> {
+  const grid = gridFor(options.decisions);
+  const eventId = await createEvent(system.gatewayUrl, 'bench decisions', grid);
+  await system.stopInventory();
+  log(`decisions: queueing ${options.decisions} bookings of distinct seats with the inventory stopped`);
+
+  const pool = connectionPool(system.gatewayUrl, options.concurrency);
+  const intake = new Recorder();
+  const accepted: string[] = [];
+  let elapsedMs: number;
+  try {
+    elapsedMs = await closedLoop(options.concurrency, { count: options.decisions }, async (i) => {
+      const bookingId = acceptedId(await send(pool, intake, bookingRequest(eventId, `decide-${i}`, { seats: [seatAt(grid, i)] })));
+      if (bookingId) accepted.push(bookingId);
+    });
+  } finally {
+    await pool.close();
+  }
+
+  log(`decisions: starting the inventory on a backlog of ${accepted.length}`);
+  const meter = new UsageMeter(() => system.apps());
+  await system.startInventory();
+  await settle(system, [eventId], accepted, options.settleTimeoutS * 1000);
+  const usage = meter.stop();
+  const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
+    `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status NOT IN ('PENDING', 'HELD'))
+     SELECT count(*)::int AS decided,
+            count(*) FILTER (WHERE updated_at > (SELECT min(updated_at) FROM d))::int AS after_first,
+            coalesce(extract(epoch FROM max(updated_at) - min(updated_at)) * 1000, 0)::float8 AS span_ms,
+            count(DISTINCT updated_at)::int AS transactions
+     FROM d`,
+    [accepted],
+  );
+  return {
+    name: 'decisions',
+    title: 'Inventory decisions per second (backlog)',
+    kind: 'scenario',
+    parameters: { bookings: options.decisions, intakeConcurrency: options.concurrency },
+    http: { intake: intake.summary(elapsedMs) },
+    metrics: {
+      accepted: accepted.length,
+      decided: rate.decided,
+      decisionsPerSecond: rate.span_ms > 0 ? Math.round((rate.after_first / rate.span_ms) * 1000) : 0,
+      decidingSpanMs: Math.round(rate.span_ms),
+      transactions: rate.transactions,
+      seatsSold: await seatsTaken(system, [eventId]),
+    },
+    outcomes: await outcomesOf(system, accepted),
+    usage,
+    checks: await checkEvents(system, system.gatewayUrl, [eventId], accepted),
+  };
+}

@@ -1,0 +1,96 @@
+import { type Accepted, type SeatChoice, acceptedId, bookingRequest, createEvent, gridFor, pollUntilTerminal, randomChoice, wallClock } from '../api.js';
+import { checkEvents, settle } from '../invariants.js';
+import { type HttpSummary, type Reply, Recorder, connectionPool, evenArrivals, openLoop, seededRandom, send } from '../load.js';
+import type { BenchOptions } from '../options.js';
+import { UsageMeter } from '../processes.js';
+import type { RunResult } from '../result.js';
+import { type Context, decisionsOf, seatsTaken } from './common.js';
+
+/** As k6/thundering-herd.ts: a fifth of the buyers ask for the best 1–2 seats, the rest for one random seat. */
+const QUANTITY_SHARE = 0.2;
+const MAX_QUANTITY = 2;
+
+/** The herd's requests, the same (seeded) for the gateway and both baselines. */
+export function herdChoices(options: BenchOptions): SeatChoice[] {
+  const random = seededRandom(options.seed);
+  const grid = gridFor(options.seats);
+  return Array.from({ length: options.users }, () => randomChoice(random, grid, QUANTITY_SHARE, MAX_QUANTITY));
+}
+
+export interface HerdLoad {
+  intake: HttpSummary;
+  /** Epoch ms of the last scheduled request, and of the last answer. */
+  lastRequestAt: number;
+  lastAnswerAt: number;
+}
+
+/**
+ * The herd arrival pattern: `users` distinct users (X-User-Id) each send one POST /bookings, evenly spread over
+ * `herdWindowMs`, open loop over at most `connections` connections. `onAnswer` runs per user after its answer
+ * (the gateway's buyers poll there), without delaying later arrivals.
+ */
+export async function herdLoad(url: string, options: BenchOptions, eventId: number, userPrefix: string, onAnswer: (userId: string, reply: Reply | undefined) => Promise<void>): Promise<HerdLoad> {
+  const choices = herdChoices(options);
+  const offsets = evenArrivals(options.users, options.herdWindowMs);
+  const pool = connectionPool(url, options.connections);
+  const intake = new Recorder();
+  let lastAnswer = 0;
+  const start = performance.now();
+  try {
+    await openLoop(offsets, async (i, scheduledAt) => {
+      const userId = `${userPrefix}-${i}`;
+      const reply = await send(pool, intake, bookingRequest(eventId, userId, choices[i]), scheduledAt);
+      lastAnswer = Math.max(lastAnswer, performance.now());
+      await onAnswer(userId, reply);
+    });
+  } finally {
+    await pool.close();
+  }
+  return { intake: intake.summary(), lastRequestAt: wallClock(start + offsets[offsets.length - 1]), lastAnswerAt: wallClock(lastAnswer) };
+}
+
+/** The thundering herd against SeatGrid: every buyer then polls GET /bookings/{id} until a terminal status. */
+export async function herd({ system, options, log }: Context): Promise<RunResult> {
+  const grid = gridFor(options.seats);
+  const eventId = await createEvent(system.gatewayUrl, 'bench herd', grid);
+  log(`herd: ${options.users} users → ${options.seats} seats within ${options.herdWindowMs} ms`);
+  const polls = new Recorder();
+  const pollPool = connectionPool(system.gatewayUrl, options.pollConnections);
+  const accepted: Accepted[] = [];
+  const polled = new Map<string, string | undefined>();
+  const meter = new UsageMeter(() => system.apps());
+  let load: HerdLoad;
+  try {
+    load = await herdLoad(system.gatewayUrl, options, eventId, 'herd', async (userId, reply) => {
+      const bookingId = acceptedId(reply);
+      if (!bookingId) return;
+      const booking = { bookingId, userId, answeredAt: wallClock() };
+      accepted.push(booking);
+      polled.set(bookingId, await pollUntilTerminal(pollPool, polls, booking, options.pollTimeoutS * 1000));
+    });
+  } finally {
+    await pollPool.close();
+  }
+  const usage = meter.stop();
+  const ids = accepted.map((a) => a.bookingId);
+  await settle(system, [eventId], ids, options.settleTimeoutS * 1000);
+  const decided = await decisionsOf(system, accepted);
+  const lastDecidedAt = decided.lastDecidedAt ?? Number.NaN;
+  return {
+    name: 'herd',
+    title: 'Thundering herd (gateway)',
+    kind: 'scenario',
+    parameters: { users: options.users, seats: options.seats, windowMs: options.herdWindowMs, connections: options.connections, pollConnections: options.pollConnections },
+    http: { intake: load.intake, polls: polls.summary() },
+    decisionMs: decided.decisionMs,
+    metrics: {
+      accepted: accepted.length,
+      seatsSold: await seatsTaken(system, [eventId]),
+      lastDecisionAfterLastRequestMs: Math.round(lastDecidedAt - load.lastRequestAt),
+      lastDecisionAfterLastAnswerMs: Math.round(lastDecidedAt - load.lastAnswerAt),
+    },
+    outcomes: decided.outcomes,
+    usage,
+    checks: await checkEvents(system, system.gatewayUrl, [eventId], ids, polled),
+  };
+}

@@ -1,0 +1,56 @@
+import { GatewayClient } from './support/api.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { TestEnvironment, waitFor } from './support/test-system.js';
+
+// The inventory (consumer and outbox relay) reaches RabbitMQ through a proxy this test cuts in the middle of relaying.
+describe('outbox relay', () => {
+  const env = new TestEnvironment({ PAYMENT_LATENCY_MS: '20' });
+  let proxy: TcpProxy;
+  let api: GatewayClient;
+  const received = new Map<string, { type: string; bookingId: string }>();
+  let deliveries = 0;
+
+  beforeAll(async () => {
+    await env.migrate();
+    proxy = await new TcpProxy(5672).start();
+    await env.start('inventory', { RABBITMQ_URL: `amqp://guest:guest@127.0.0.1:${proxy.port}` });
+    api = new GatewayClient((await env.start('gateway')).url);
+  });
+  afterAll(async () => {
+    await proxy.cut();
+    await env.destroy();
+  });
+
+  it('should deliver every event, once per messageId, across a broker drop', async () => {
+    // A consumer that dedupes by messageId, as every consumer of these events must.
+    const { channel, close } = await env.amqpChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    await channel.bindQueue(queue, env.topology.eventsExchange, '#');
+    await channel.consume(queue, (message) => {
+      if (!message) return;
+      deliveries++;
+      const event = JSON.parse(message.content.toString());
+      received.set(message.properties.messageId, { type: event.type, bookingId: event.bookingId });
+      channel.ack(message);
+    });
+
+    const event = await api.createEvent(5, 10);
+    const replies = [];
+    for (let i = 0; i < 50; i++) {
+      replies.push(await api.book(`buyer-${i}`, { eventId: event.id, seats: [{ row: Math.floor(i / 10) + 1, col: (i % 10) + 1 }] }));
+      if (i === 20) await proxy.cut();
+      if (i === 30) proxy = await new TcpProxy(5672, proxy.port).start();
+    }
+    await Promise.all(replies.map((reply) => api.waitForDecision(reply.body.bookingId, { timeoutMs: 45_000 })));
+    await waitFor(async () => (await env.sql('SELECT 1 FROM outbox WHERE sent_at IS NULL')).length === 0, 'outbox drained', 30_000);
+    const [{ rows }] = await env.sql<{ rows: number }>('SELECT count(*)::int AS rows FROM outbox');
+    await waitFor(() => received.size === rows, `${rows} distinct events`, 10_000);
+    await close();
+
+    expect(deliveries).toBeGreaterThanOrEqual(received.size);
+    for (const reply of replies) {
+      const types = [...received.values()].filter((e) => e.bookingId === reply.body.bookingId).map((e) => e.type).sort();
+      expect(types).toEqual(['booking.confirmed', 'booking.held']);
+    }
+  });
+});
