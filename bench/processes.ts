@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -95,20 +95,30 @@ export interface ProcessUsage {
 
 export interface UsageReport {
   wallS: number;
-  /** Busy CPU time of the whole machine (all cores): apps, PostgreSQL, RabbitMQ, Redis, the generator, neighbours. */
+  /** Busy CPU time of the whole machine (all cores): apps, services, the generator, and any neighbours. */
   machineBusyCpuS: number;
   cores: number;
   /** CPU time of the bench process itself (load generator and bookkeeping). */
   generatorCpuS: number;
   processes: ProcessUsage[];
+  /** CPU time of the shared services' processes, whoever they worked for (other databases and vhosts included). */
+  services: { name: string; cpuS: number }[];
 }
 
 /** Linux reports process CPU times in clock ticks; USER_HZ is 100 on every mainstream kernel configuration. */
 const TICKS_PER_SECOND = 100;
 const SAMPLE_INTERVAL_MS = 200;
 
+/** Services by /proc/<pid>/comm: every PostgreSQL backend, RabbitMQ's Erlang VM, Redis. */
+const SERVICE_COMMANDS = new Map([
+  ['postgres', 'postgresql'],
+  ['beam.smp', 'rabbitmq'],
+  ['redis-server', 'redis'],
+]);
+
 interface Tracked {
   name: string;
+  service: boolean;
   firstTicks: number;
   lastTicks: number;
   peakRssKb: number;
@@ -116,8 +126,9 @@ interface Tracked {
 }
 
 /**
- * Samples RSS (VmRSS from /proc/<pid>/status) and CPU time (/proc/<pid>/stat) of the watched processes every 200 ms,
- * plus the machine's busy time from /proc/stat, so a report can say where the CPU went during a scenario.
+ * Samples CPU time (/proc/<pid>/stat) and RSS (VmRSS from /proc/<pid>/status) of the watched processes and CPU time
+ * of the services every 200 ms, plus the machine's busy time from /proc/stat, so a report can say where the CPU went.
+ * Processes that exit between samples lose at most their last 200 ms (short-lived database backends).
  */
 export class UsageMeter {
   private readonly tracked = new Map<number, Tracked>();
@@ -127,22 +138,28 @@ export class UsageMeter {
   private readonly ownStart = process.cpuUsage();
 
   constructor(private readonly watched: () => { name: string; pid: number }[]) {
-    for (const { name, pid } of watched()) this.sample(name, pid, true);
-    this.timer = setInterval(() => this.sampleAll(), SAMPLE_INTERVAL_MS);
+    this.sampleAll(true);
+    this.timer = setInterval(() => this.sampleAll(false), SAMPLE_INTERVAL_MS);
     this.timer.unref();
   }
 
   stop(): UsageReport {
     clearInterval(this.timer);
-    this.sampleAll();
+    this.sampleAll(false);
     const own = process.cpuUsage(this.ownStart);
-    const byName = new Map<string, ProcessUsage>();
+    const processes = new Map<string, ProcessUsage>();
+    const services = new Map<string, number>();
     for (const t of this.tracked.values()) {
+      const cpuS = (t.lastTicks - t.firstTicks) / TICKS_PER_SECOND;
+      if (t.service) {
+        services.set(t.name, (services.get(t.name) ?? 0) + cpuS);
+        continue;
+      }
       // A restarted process (same name, new pid) adds its CPU time; its memory figures replace the old one's.
-      const previous = byName.get(t.name);
-      byName.set(t.name, {
+      const previous = processes.get(t.name);
+      processes.set(t.name, {
         name: t.name,
-        cpuS: round((t.lastTicks - t.firstTicks) / TICKS_PER_SECOND + (previous?.cpuS ?? 0)),
+        cpuS: round(cpuS + (previous?.cpuS ?? 0)),
         peakRssMb: round(Math.max(t.peakRssKb / 1024, previous?.peakRssMb ?? 0), 1),
         endRssMb: round(t.lastRssKb / 1024, 1),
       });
@@ -152,17 +169,19 @@ export class UsageMeter {
       machineBusyCpuS: round((machineBusyTicks() - this.machineStart) / TICKS_PER_SECOND),
       cores: availableParallelism(),
       generatorCpuS: round((own.user + own.system) / 1e6),
-      processes: [...byName.values()],
+      processes: [...processes.values()],
+      services: [...services].map(([name, cpuS]) => ({ name, cpuS: round(cpuS) })),
     };
   }
 
-  private sampleAll(): void {
-    for (const { name, pid } of this.watched()) this.sample(name, pid, false);
+  private sampleAll(atStart: boolean): void {
+    for (const { name, pid } of this.watched()) this.sample(name, pid, false, atStart);
+    for (const { name, pid } of serviceProcesses()) this.sample(name, pid, true, atStart);
   }
 
-  private sample(name: string, pid: number, atStart: boolean): void {
+  private sample(name: string, pid: number, service: boolean, atStart: boolean): void {
     const ticks = processTicks(pid);
-    const rssKb = processRssKb(pid);
+    const rssKb = service ? 0 : processRssKb(pid);
     if (ticks === undefined || rssKb === undefined) return;
     const known = this.tracked.get(pid);
     if (known) {
@@ -172,8 +191,21 @@ export class UsageMeter {
       return;
     }
     // A process first seen after the start was started during the measurement: all of its CPU time belongs to it.
-    this.tracked.set(pid, { name, firstTicks: atStart ? ticks : 0, lastTicks: ticks, peakRssKb: rssKb, lastRssKb: rssKb });
+    this.tracked.set(pid, { name, service, firstTicks: atStart ? ticks : 0, lastTicks: ticks, peakRssKb: rssKb, lastRssKb: rssKb });
   }
+}
+
+function serviceProcesses(): { name: string; pid: number }[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const name = /^\d+$/.test(entry) ? SERVICE_COMMANDS.get(readProc(`/proc/${entry}/comm`)?.trim() ?? '') : undefined;
+    return name ? [{ name, pid: Number(entry) }] : [];
+  });
 }
 
 function readProc(path: string): string | undefined {

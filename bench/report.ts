@@ -99,7 +99,11 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
     if (run.usage) {
       const u = run.usage;
       const processes = u.processes.map((p) => `${p.name} ${p.cpuS} CPU-s, RSS peak ${p.peakRssMb} MB (end ${p.endRssMb} MB)`).join('; ');
-      lines.push(`Resources over ${u.wallS} s: ${processes || 'no child process'}; generator ${u.generatorCpuS} CPU-s; whole machine ${u.machineBusyCpuS} of ${round3(u.wallS * u.cores)} CPU-s.`);
+      const services = u.services.map((p) => `${p.name} ${p.cpuS}`).join(', ');
+      lines.push(
+        `Resources over ${u.wallS} s: ${processes || 'no app process'}; generator ${u.generatorCpuS} CPU-s; services (all their clients) ${services || 'not seen'} CPU-s; ` +
+          `whole machine ${u.machineBusyCpuS} of ${round3(u.wallS * u.cores)} CPU-s.`,
+      );
     }
     if (run.checks.length > 0) {
       lines.push('', '| Check | | Detail |', '| --- | --- | --- |');

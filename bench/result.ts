@@ -38,6 +38,8 @@ export interface BenchResult {
   startedAt: string;
   finishedAt: string;
   smoke: boolean;
+  /** The run's database name and Redis key prefix (RabbitMQ prefix: the same with "-"), all removed at the end. */
+  namespace: string;
   machine: Record<string, string | number>;
   options: Record<string, unknown>;
   /** The environment of the app processes, services' URLs aside (tuning and payment settings). */

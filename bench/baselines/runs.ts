@@ -4,7 +4,7 @@ import { Recorder, closedLoop, connectionPool, send } from '../load.js';
 import { type Child, UsageMeter, startServer } from '../processes.js';
 import type { RunResult } from '../result.js';
 import { type Context, outcomesOf, seatsTaken } from '../scenarios/common.js';
-import { herdLoad } from '../scenarios/herd.js';
+import { herdLoad, warmUp } from '../scenarios/herd.js';
 import { benchScript } from '../system.js';
 import { measurePgUpdates } from './pg-updates.js';
 
@@ -12,21 +12,26 @@ function startHelloServer(): Promise<Child> {
   return startServer('bare-node', benchScript('baselines/hello-server.js'), {}, 'PORT', '/');
 }
 
-/** Runs `work` against a freshly started baseline server, measuring its process, and always stops it. */
-async function withServer<T>(start: () => Promise<Child>, work: (server: Child, meter: UsageMeter) => Promise<T>): Promise<T> {
+/** Runs `work` against a freshly started baseline server and always stops it. */
+async function withServer<T>(start: () => Promise<Child>, work: (server: Child) => Promise<T>): Promise<T> {
   const server = await start();
-  const meter = new UsageMeter(() => [{ name: server.name, pid: server.pid }]);
   try {
-    return await work(server, meter);
+    return await work(server);
   } finally {
     await server.stop();
   }
 }
 
+function watch(server: Child): UsageMeter {
+  return new UsageMeter(() => [{ name: server.name, pid: server.pid }]);
+}
+
 /** The herd's exact arrival pattern and requests against a hello-world node:http server: the intake latency floor. */
 export function bareNodeHerd({ options, log }: Context): Promise<RunResult> {
   log(`baseline: herd pattern against a bare Node server`);
-  return withServer(startHelloServer, async (server, meter) => {
+  return withServer(startHelloServer, async (server) => {
+    await warmUp(server.url, 1, options, false);
+    const meter = watch(server);
     const load = await herdLoad(server.url, options, 1, 'bare', async () => undefined);
     return {
       name: 'bare-node-herd',
@@ -44,7 +49,8 @@ export function bareNodeHerd({ options, log }: Context): Promise<RunResult> {
 /** Closed-loop requests/s of the hello-world server with the sold-out and seat-map scenarios' clients and duration. */
 export function bareNodeRequests({ options, log }: Context): Promise<RunResult> {
   log(`baseline: ${options.concurrency} closed-loop clients for ${options.durationS} s against a bare Node server`);
-  return withServer(startHelloServer, async (server, meter) => {
+  return withServer(startHelloServer, async (server) => {
+    const meter = watch(server);
     const pool = connectionPool(server.url, options.concurrency);
     const requests = new Recorder();
     try {
@@ -69,12 +75,15 @@ export function bareNodeRequests({ options, log }: Context): Promise<RunResult> 
 
 /** The herd against the naive synchronous design (one SELECT … FOR UPDATE transaction per request), on its own event. */
 export async function syncHerd({ system, options, log }: Context): Promise<RunResult> {
+  const warmUpEvent = await createEvent(system.gatewayUrl, 'bench synchronous warm-up', gridFor(options.seats));
   const eventId = await createEvent(system.gatewayUrl, 'bench synchronous baseline', gridFor(options.seats));
   log(`baseline: herd pattern against the synchronous booking server (pool of ${options.syncPoolSize})`);
   const env = { DATABASE_URL: system.databaseUrl, POOL_SIZE: String(options.syncPoolSize) };
   return withServer(
     () => startServer('sync-booking', benchScript('baselines/sync-booking-server.js'), env, 'PORT', '/health'),
-    async (server, meter) => {
+    async (server) => {
+      await warmUp(server.url, warmUpEvent, options, false);
+      const meter = watch(server);
       const confirmed: string[] = [];
       const load = await herdLoad(server.url, options, eventId, 'sync', async (_, reply) => {
         if (reply?.status === 201) confirmed.push((JSON.parse(reply.body) as { bookingId: string }).bookingId);

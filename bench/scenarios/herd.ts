@@ -1,6 +1,6 @@
 import { type Accepted, type SeatChoice, acceptedId, bookingRequest, createEvent, gridFor, pollUntilTerminal, randomChoice, wallClock } from '../api.js';
 import { checkEvents, settle } from '../invariants.js';
-import { type HttpSummary, type Reply, Recorder, connectionPool, evenArrivals, openLoop, seededRandom, send } from '../load.js';
+import { type HttpSummary, type Reply, Recorder, closedLoop, connectionPool, evenArrivals, openLoop, seededRandom, send } from '../load.js';
 import type { BenchOptions } from '../options.js';
 import { UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
@@ -49,10 +49,37 @@ export async function herdLoad(url: string, options: BenchOptions, eventId: numb
   return { intake: intake.summary(), lastRequestAt: wallClock(start + offsets[offsets.length - 1]), lastAnswerAt: wallClock(lastAnswer) };
 }
 
+const WARM_UP_CLIENTS = 50;
+
+/**
+ * A fresh process is cold (JIT, connection pools, lazily built caches) and a live system is not when an on-sale
+ * opens: each herd target first serves a tenth of the herd (at most 1,000) as unmeasured bookings on a warm-up
+ * event of its own — and, if `readBack`, a status read of each.
+ */
+export async function warmUp(url: string, eventId: number, options: BenchOptions, readBack: boolean): Promise<string[]> {
+  const pool = connectionPool(url, WARM_UP_CLIENTS);
+  const unmeasured = new Recorder();
+  const accepted: string[] = [];
+  try {
+    await closedLoop(WARM_UP_CLIENTS, { count: Math.min(1000, Math.ceil(options.users / 10)) }, async (i) => {
+      const userId = `warmup-${i}`;
+      const bookingId = acceptedId(await send(pool, unmeasured, bookingRequest(eventId, userId, { quantity: 1 })));
+      if (!bookingId) return;
+      accepted.push(bookingId);
+      if (readBack) await send(pool, unmeasured, { method: 'GET', path: `/bookings/${bookingId}`, headers: { 'x-user-id': userId } });
+    });
+  } finally {
+    await pool.close();
+  }
+  return accepted;
+}
+
 /** The thundering herd against SeatGrid: every buyer then polls GET /bookings/{id} until a terminal status. */
 export async function herd({ system, options, log }: Context): Promise<RunResult> {
-  const grid = gridFor(options.seats);
-  const eventId = await createEvent(system.gatewayUrl, 'bench herd', grid);
+  const warmUpEvent = await createEvent(system.gatewayUrl, 'bench herd warm-up', gridFor(options.seats));
+  // The warm-up's bookings must be decided before the herd, or the inventory would still be busy with them.
+  await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true), options.settleTimeoutS * 1000);
+  const eventId = await createEvent(system.gatewayUrl, 'bench herd', gridFor(options.seats));
   log(`herd: ${options.users} users → ${options.seats} seats within ${options.herdWindowMs} ms`);
   const polls = new Recorder();
   const pollPool = connectionPool(system.gatewayUrl, options.pollConnections);

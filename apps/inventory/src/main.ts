@@ -6,7 +6,8 @@ import { InventoryModule } from './inventory.module.js';
 
 /** Consumes booking requests from RabbitMQ; serves only health and metrics over HTTP. */
 const config = loadConfigOrExit();
-const app = await createHttpApp(InventoryModule.forRoot(config));
+// On shutdown the consumer drains first, so that the saga still runs while the last batches commit.
+const app = await createHttpApp(InventoryModule.forRoot(config), (running) => running.get(AmqpServer).close());
 app.connectMicroservice({ strategy: app.get(AmqpServer) });
 await app.startAllMicroservices();
 await app.listen(config.inventory.port, '0.0.0.0');

@@ -29,11 +29,14 @@ export const validationPipe = new ValidationPipe({
   exceptionFactory: (errors) => new BadRequestException(describeValidationErrors(errors).join('; ')),
 });
 
+/** Runs first on shutdown, before Nest's hooks: e.g. a consumer stops taking and drains its in-flight messages. */
+export type Drain = () => Promise<void>;
+
 /** Wires what every HTTP app of SeatGrid shares: validation, the error filter, request ids and graceful shutdown. */
-export function configureHttpApp<T extends INestApplication>(app: T): T {
+export function configureHttpApp<T extends INestApplication>(app: T, drain?: Drain): T {
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new HttpErrorFilter());
-  closeGracefullyOnSignals(app);
+  closeGracefullyOnSignals(app, drain);
   const fastify = (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -44,14 +47,16 @@ export function configureHttpApp<T extends INestApplication>(app: T): T {
 /** Stops taking work, drains what is in flight (HTTP requests, messages), then exits 0; a stuck drain exits 1. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
-function closeGracefullyOnSignals(app: INestApplication): void {
+function closeGracefullyOnSignals(app: INestApplication, drain: Drain = async () => undefined): void {
   let closing = false;
   // A terminal's Ctrl-C reaches every process of the group (npm, concurrently, the app): act on the first signal only.
   const close = () => {
     if (closing) return;
     closing = true;
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
-    app.close().then(
+    drain()
+      .then(() => app.close())
+      .then(
       () => process.exit(0),
       () => process.exit(1),
     );
@@ -60,7 +65,7 @@ function closeGracefullyOnSignals(app: INestApplication): void {
   process.on('SIGINT', close);
 }
 
-export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0]): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0], drain?: (app: NestFastifyApplication) => Promise<void>): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), { bufferLogs: true });
-  return configureHttpApp(app);
+  return configureHttpApp(app, drain && (() => drain(app)));
 }

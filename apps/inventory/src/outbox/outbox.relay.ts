@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import { AmqpConnection, AmqpPublisher, assertBookingTopology, bookingTopology } from '@app/messaging';
@@ -14,7 +14,7 @@ const CLEANUP_EVERY_MS = 60_000;
  * between confirm and commit publishes a row again with the same messageId (`outbox-<id>`), which consumers dedupe.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly connection: AmqpConnection;
   private readonly publisher: AmqpPublisher;
@@ -36,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.loop = this.run();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;

@@ -1,6 +1,6 @@
 /** Delay before retry `attempt` (1-based) of a timed-out payment call: exponential, capped, with ±20% jitter. */
 export function paymentBackoffMs(attempt: number, random = Math.random): number {
-  return Math.min(5000, 200 * 2 ** (attempt - 1)) * (0.8 + random() * 0.4);
+  return Math.round(Math.min(5000, 200 * 2 ** (attempt - 1)) * (0.8 + random() * 0.4));
 }
 
 /**

@@ -23,6 +23,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentSaga.name);
   private readonly limit: LimitFunction;
   private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly charging = new Set<string>();
   private stopping = false;
 
   constructor(
@@ -41,7 +42,10 @@ export class PaymentSaga implements BeforeApplicationShutdown {
       if (this.stopping || this.inFlight.has(booking.bookingId)) continue;
       const work = this.limit(() => this.settle(booking))
         .catch((error: Error) => this.logger.warn(`payment step of ${booking.bookingId} interrupted (${error.message}); it resumes after its lease`))
-        .finally(() => this.inFlight.delete(booking.bookingId));
+        .finally(() => {
+          this.inFlight.delete(booking.bookingId);
+          this.charging.delete(booking.bookingId);
+        });
       this.inFlight.set(booking.bookingId, work);
     }
   }
@@ -53,14 +57,19 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     await this.viewCache.storeDecided(changed.map(toView));
   }
 
-  /** Lets running payment calls finish their step (bounded by the shutdown deadline); the rest resume elsewhere. */
+  /**
+   * Lets running payment steps finish (bounded by the shutdown deadline) and hands the queued ones back at once
+   * (lease released), so that another replica takes them over without waiting for their lease to run out.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.limit.clearQueue();
+    await this.repository.releaseLeases([...this.inFlight.keys()].filter((bookingId) => !this.charging.has(bookingId)));
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   private async settle({ bookingId, amountCents }: PaymentDue): Promise<void> {
+    this.charging.add(bookingId);
     const outcome = await this.charge(bookingId, amountCents);
     const transition = outcome === 'CHARGED' ? CONFIRM : outcome === 'DECLINED' ? DECLINE : GIVE_UP;
     const changed = await this.repository.transition([bookingId], transition);

@@ -78,6 +78,12 @@ export class SagaRepository {
     });
   }
 
+  /** Gives up this process's ownership of payment steps it will not run, so that any replica resumes them now. */
+  async releaseLeases(bookingIds: string[]): Promise<void> {
+    if (bookingIds.length === 0) return;
+    await this.dataSource.query(`UPDATE bookings SET payment_lease_until = now() WHERE id = ANY($1::uuid[]) AND status = 'HELD'`, [bookingIds]);
+  }
+
   async pendingRefunds(limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query('SELECT id FROM bookings WHERE refund_pending LIMIT $1', [limit]);
     return rows.map((row) => row.id);

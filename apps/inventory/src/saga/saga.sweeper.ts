@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { PaymentProvider } from '@app/payment';
 import { PaymentSaga } from './payment.saga.js';
@@ -13,7 +13,7 @@ const BATCH = 200;
  * owner died (lease ran out), and carries out pending refunds. Each pass is idempotent and replica-safe.
  */
 @Injectable()
-export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SagaSweeper.name);
   private timer?: NodeJS.Timeout;
   private pass?: Promise<void>;
@@ -31,7 +31,7 @@ export class SagaSweeper implements OnApplicationBootstrap, OnApplicationShutdow
     }, SWEEP_EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.pass;
   }
