@@ -43,7 +43,7 @@ const FULL = {
   durationS: 10,
   soldOutSeats: 10,
   seatMapSeats: 10_000,
-  mixedRate: 400,
+  mixedRate: 200,
   mixedEvents: 4,
   decisions: 20_000,
   pgbenchClients: 10,

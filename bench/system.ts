@@ -47,14 +47,18 @@ export class BenchSystem {
   readonly db: pg.Pool;
   gateway?: Child;
   inventory?: Child;
-  private topologyOf?: BuiltMessaging['bookingTopology'];
   private destroyed?: Promise<void>;
 
-  private constructor(private readonly options: BenchOptions, configNames: readonly string[], callerEnv: NodeJS.ProcessEnv) {
+  private constructor(
+    private readonly options: BenchOptions,
+    configNames: readonly string[],
+    private readonly topologyOf: BuiltMessaging['bookingTopology'],
+    callerEnv: NodeJS.ProcessEnv,
+  ) {
     this.databaseUrl = `${options.services.pg}/${this.name}`;
     const tuning = configNames.filter((name) => !OWNED_BY_BENCH.includes(name));
     this.appEnv = {
-      ...Object.fromEntries(tuning.filter((name) => name in BENCH_DEFAULTS).map((name) => [name, BENCH_DEFAULTS[name]])),
+      ...Object.fromEntries(tuning.filter((name) => Object.hasOwn(BENCH_DEFAULTS, name)).map((name) => [name, BENCH_DEFAULTS[name]])),
       ...Object.fromEntries(tuning.filter((name) => callerEnv[name]).map((name) => [name, callerEnv[name]!])),
       DATABASE_URL: this.databaseUrl,
       REDIS_URL: options.services.redis,
@@ -69,8 +73,8 @@ export class BenchSystem {
   static async start(options: BenchOptions, callerEnv: NodeJS.ProcessEnv): Promise<BenchSystem> {
     for (const path of Object.values(BUILT)) if (!existsSync(`${ROOT}${path}`)) throw new Error(`${path} is missing: run \`npm run build\` first`);
     const { CONFIG_ENV_NAMES } = await importBuilt<BuiltConfig>(BUILT.config);
-    const system = new BenchSystem(options, CONFIG_ENV_NAMES, callerEnv);
-    system.topologyOf = (await importBuilt<BuiltMessaging>(BUILT.messaging)).bookingTopology;
+    const { bookingTopology } = await importBuilt<BuiltMessaging>(BUILT.messaging);
+    const system = new BenchSystem(options, CONFIG_ENV_NAMES, bookingTopology, callerEnv);
     try {
       await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
       await system.startInventory();
@@ -114,7 +118,7 @@ export class BenchSystem {
   private async removeEverything(): Promise<void> {
     await Promise.all([this.gateway?.stop(), this.inventory?.stop()]);
     await this.db.end();
-    if (this.topologyOf) await this.deleteBrokerObjects(this.topologyOf(this.appEnv.RABBITMQ_PREFIX));
+    await this.deleteBrokerObjects(this.topologyOf(this.appEnv.RABBITMQ_PREFIX));
     await this.deleteRedisKeys();
     const admin = new pg.Client({ connectionString: `${this.options.services.pg}/postgres` });
     await admin.connect();

@@ -1,4 +1,5 @@
 import { GatewayClient } from './support/api.js';
+import { bookingRequest, publishRaw } from './support/messages.js';
 import { TestEnvironment } from './support/test-system.js';
 
 describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () => {
@@ -31,13 +32,26 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     expect(details.body).toMatchObject({ id: event.id, available: 10, held: 0, booked: 2 });
   });
 
-  it('should reject a booking whose seat is taken, saying which seat', async () => {
+  it('should refuse at once a booking of seats known taken, naming them', async () => {
     const event = await api.createEvent(1, 2);
     const first = await api.book('alice', { eventId: event.id, seats: [{ row: 1, col: 1 }] });
     await api.waitForDecision(first.body.bookingId);
+    await api.request('GET', `/events/${event.id}/seats`);
     const second = await api.book('bob', { eventId: event.id, seats: [{ row: 1, col: 2 }, { row: 1, col: 1 }] });
-    const decided = await api.waitForDecision(second.body.bookingId);
-    expect(decided).toMatchObject({ status: 'REJECTED', reason: 'seat already taken: row 1 col 1', seats: [] });
+    expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: 'already taken: row 1 col 1' });
+    expect((await api.stats(event.id)).seats).toEqual({ available: 1, held: 0, booked: 1 });
+  });
+
+  it('should reject in the inventory a request for a taken seat that got past the gateway, saying which seat', async () => {
+    const event = await api.createEvent(1, 2);
+    const first = await api.book('alice', { eventId: event.id, seats: [{ row: 1, col: 1 }] });
+    await api.waitForDecision(first.body.bookingId);
+    const late = bookingRequest(event.id, { seats: [{ row: 1, col: 2 }, { row: 1, col: 1 }] });
+    const { channel, close } = await env.amqpChannel();
+    await publishRaw(channel, env.topology, late, { eventId: event.id });
+    await close();
+    expect(await api.waitForDecision(late.bookingId)).toMatchObject({ status: 'REJECTED', reason: 'seat already taken: row 1 col 1', seats: [] });
     expect((await api.stats(event.id)).seats).toEqual({ available: 1, held: 0, booked: 1 });
   });
 
@@ -54,7 +68,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     const all = bookings.flatMap((booking) => booking.seats.map((seat) => `${seat.row}:${seat.col}`));
     expect(new Set(all).size).toBe(18);
     const refused = await api.book('late', { eventId: event.id, quantity: 1 });
-    expect(await api.waitForDecision(refused.body.bookingId)).toMatchObject({ status: 'REJECTED', reason: 'sold out' });
+    expect(refused).toMatchObject({ status: 409, body: { message: `event ${event.id} is sold out` } });
   });
 
   it('should place a best-available booking in the front row, centred', async () => {

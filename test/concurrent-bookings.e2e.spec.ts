@@ -11,16 +11,23 @@ describe('concurrent bookings with two inventory replicas', () => {
   });
   afterAll(() => env.destroy());
 
-  it('should confirm exactly one of 200 simultaneous bookings of the same seat', async () => {
+  it('should sell exactly once a seat that 200 buyers book at the same moment', async () => {
     const event = await api.createEvent(10, 10);
     const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => api.book(`fan-${i}`, { eventId: event.id, seats: [{ row: 5, col: 5 }] })));
-    expect(replies.map((reply) => reply.status)).toEqual(Array(200).fill(202));
+    // Once the seat is known taken the gateway refuses at once (409); the rest are decided by the inventory.
+    const accepted = replies.filter((reply) => reply.status === 202);
+    expect(accepted.length + replies.filter((reply) => reply.status === 409).length).toBe(200);
 
-    const decisions = await Promise.all(replies.map((reply) => api.waitForDecision(reply.body.bookingId)));
+    const decisions = await Promise.all(accepted.map((reply) => api.waitForDecision(reply.body.bookingId)));
     const statuses = decisions.map((decision) => decision.status);
     expect(statuses.filter((status) => status === 'CONFIRMED')).toHaveLength(1);
-    expect(statuses.filter((status) => status === 'REJECTED')).toHaveLength(199);
-    expect(await api.stats(event.id)).toEqual({ eventId: event.id, totalSeats: 100, seats: { available: 99, held: 0, booked: 1 }, bookings: { CONFIRMED: 1, REJECTED: 199 } });
+    expect(statuses.filter((status) => status === 'REJECTED')).toHaveLength(accepted.length - 1);
+    expect(await api.stats(event.id)).toEqual({
+      eventId: event.id,
+      totalSeats: 100,
+      seats: { available: 99, held: 0, booked: 1 },
+      bookings: accepted.length > 1 ? { CONFIRMED: 1, REJECTED: accepted.length - 1 } : { CONFIRMED: 1 },
+    });
     const [owner] = await env.sql<{ booking_id: string }>('SELECT booking_id FROM seats WHERE event_id = $1 AND seat_row = 5 AND seat_col = 5', [event.id]);
     expect(decisions.find((decision) => decision.status === 'CONFIRMED')?.bookingId).toBe(owner.booking_id);
   });
@@ -44,7 +51,9 @@ describe('concurrent bookings with two inventory replicas', () => {
       i % 3 === 0 ? { eventId: event.id, quantity: (i % 4) + 1 } : { eventId: event.id, seats: [{ row: (i % 5) + 1, col: (i % 8) + 1 }] },
     );
     const replies = await Promise.all(requests.map((body, i) => api.book(`racer-${i}`, body)));
-    const decisions = await Promise.all(replies.map((reply) => api.waitForDecision(reply.body.bookingId)));
+    const accepted = replies.filter((reply) => reply.status === 202);
+    expect(accepted.length + replies.filter((reply) => reply.status === 409).length).toBe(120);
+    const decisions = await Promise.all(accepted.map((reply) => api.waitForDecision(reply.body.bookingId)));
     const sold = decisions.filter((d) => d.status === 'CONFIRMED').flatMap((d) => d.seats.map((seat) => `${seat.row}:${seat.col}`));
     expect(new Set(sold).size).toBe(sold.length);
     const stats = await api.stats(event.id);

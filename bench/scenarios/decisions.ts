@@ -33,7 +33,7 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
   log(`decisions: starting the inventory on a backlog of ${accepted.length}`);
   const meter = new UsageMeter(() => system.apps());
   await system.startInventory();
-  await settle(system, [eventId], accepted, options.settleTimeoutS * 1000);
+  await settle(system, [eventId], accepted.length, options.settleTimeoutS * 1000);
   const usage = meter.stop();
   const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
     `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status NOT IN ('PENDING', 'HELD'))

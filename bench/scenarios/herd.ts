@@ -54,18 +54,18 @@ const WARM_UP_CLIENTS = 50;
 /**
  * A fresh process is cold (JIT, connection pools, lazily built caches) and a live system is not when an on-sale
  * opens: each herd target first serves a tenth of the herd (at most 1,000) as unmeasured bookings on a warm-up
- * event of its own — and, if `readBack`, a status read of each.
+ * event of its own — and, if `readBack`, a status read of each. Resolves with the number of bookings accepted.
  */
-export async function warmUp(url: string, eventId: number, options: BenchOptions, readBack: boolean): Promise<string[]> {
+export async function warmUp(url: string, eventId: number, options: BenchOptions, readBack: boolean): Promise<number> {
   const pool = connectionPool(url, WARM_UP_CLIENTS);
   const unmeasured = new Recorder();
-  const accepted: string[] = [];
+  let accepted = 0;
   try {
     await closedLoop(WARM_UP_CLIENTS, { count: Math.min(1000, Math.ceil(options.users / 10)) }, async (i) => {
       const userId = `warmup-${i}`;
       const bookingId = acceptedId(await send(pool, unmeasured, bookingRequest(eventId, userId, { quantity: 1 })));
       if (!bookingId) return;
-      accepted.push(bookingId);
+      accepted++;
       if (readBack) await send(pool, unmeasured, { method: 'GET', path: `/bookings/${bookingId}`, headers: { 'x-user-id': userId } });
     });
   } finally {
@@ -100,7 +100,7 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
   }
   const usage = meter.stop();
   const ids = accepted.map((a) => a.bookingId);
-  await settle(system, [eventId], ids, options.settleTimeoutS * 1000);
+  await settle(system, [eventId], ids.length, options.settleTimeoutS * 1000);
   const decided = await decisionsOf(system, accepted);
   const lastDecidedAt = decided.lastDecidedAt ?? Number.NaN;
   return {

@@ -53,7 +53,7 @@ export async function mixed({ system, options, log }: Context): Promise<RunResul
   }
   const usage = meter.stop();
   const ids = accepted.map((a) => a.bookingId);
-  await settle(system, eventIds, ids, options.settleTimeoutS * 1000);
+  await settle(system, eventIds, ids.length, options.settleTimeoutS * 1000);
   const decided = await decisionsOf(system, accepted);
   return {
     name: 'mixed',

@@ -39,7 +39,7 @@ export async function soldOut({ system, options, log }: Context): Promise<RunRes
   }
   const usage = meter.stop();
   const ids = [...sellers.map((s) => s.bookingId), ...accepted];
-  await settle(system, [eventId], ids, options.settleTimeoutS * 1000);
+  await settle(system, [eventId], ids.length, options.settleTimeoutS * 1000);
   const summary = intake.summary(elapsedMs);
   const answered = Object.values(summary.statusCodes).reduce((sum, n) => sum + n, 0);
   return {

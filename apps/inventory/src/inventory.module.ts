@@ -8,6 +8,7 @@ import { RedisModule } from '@app/redis';
 import { BookingModule } from './booking/booking.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { ProjectionModule } from './projection/projection.module.js';
 import { SagaModule } from './saga/saga.module.js';
 
 @Module({})
@@ -17,9 +18,13 @@ export class InventoryModule {
       module: InventoryModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule, RedisModule, MessagingModule, ObservabilityModule.forApp(AmqpServer, MessagingModule),
+        DatabaseModule,
+        RedisModule,
+        MessagingModule,
+        ObservabilityModule.forApp(AmqpServer, MessagingModule),
         PaymentModule,
         OutboxModule,
+        ProjectionModule,
         BookingModule,
         SagaModule,
       ],

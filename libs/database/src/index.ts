@@ -5,3 +5,4 @@ export * from './entities/booking.entity.js';
 export * from './entities/event.entity.js';
 export * from './entities/seat.entity.js';
 export * from './database-errors.js';
+export * from './seat-state.reader.js';

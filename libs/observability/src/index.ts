@@ -1,2 +1,3 @@
 export * from './health/broker-health.js';
 export * from './observability.module.js';
+export * from './metrics.js';

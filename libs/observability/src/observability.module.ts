@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { BrokerHealth } from './health/broker-health.js';
 import { HealthController } from './health/health.controller.js';
+import { METRIC_PROVIDERS } from './metrics.js';
 
 /** /health/live, /health/ready and /metrics for an app; `broker` is the app's RabbitMQ side, asked by readiness. */
 @Module({})
@@ -16,7 +17,9 @@ export class ObservabilityModule {
         brokerModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: BrokerHealth, useExisting: broker }],
+      providers: [{ provide: BrokerHealth, useExisting: broker }, ...METRIC_PROVIDERS],
+      exports: METRIC_PROVIDERS,
+      global: true,
     };
   }
 }

@@ -26,6 +26,7 @@ export class BookingsController {
   @ApiUnprocessableEntityResponse({ type: ErrorView, description: 'The Idempotency-Key was used with another body' })
   @ApiAcceptedResponse({ type: BookingAcceptedView, description: 'Stored by the broker; poll the Location for the outcome' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'Unknown event' })
+  @ApiConflictResponse({ type: ErrorView, description: 'Refused at once: sold out, fewer seats left than asked, or seats known taken (named)' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Broker unavailable; nothing was accepted (see Retry-After)' })
   async create(
     @Body() dto: CreateBookingDto,

@@ -5,6 +5,7 @@ import { AppConfig } from '@app/config';
 import { type BookingAcceptedView, BookingCancelRequestedV1, BookingRequestedV1, type BookingView, type CreateBookingDto, type SeatDto } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
 import { BookingViewCache } from '@app/redis';
+import { AvailabilityService } from '../availability/availability.service.js';
 import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/events.repository.js';
 import { BookingPublisher } from './booking.publisher.js';
@@ -29,17 +30,22 @@ export class BookingsService {
   constructor(
     private readonly config: AppConfig,
     private readonly catalog: EventCatalog,
+    private readonly availability: AvailabilityService,
     private readonly publisher: BookingPublisher,
     private readonly viewCache: BookingViewCache,
     private readonly repository: BookingsRepository,
     private readonly idempotency: IdempotencyRepository,
   ) {}
 
-  /** Validates against the event, publishes durably and answers PENDING; the inventory decides. */
+  /**
+   * Validates against the event, refuses at once what cannot succeed (409: sold out, seats known taken), publishes
+   * durably and answers PENDING; the inventory decides.
+   */
   async request(dto: CreateBookingDto, userId: string, requestId: string, idempotencyKey?: string): Promise<BookingAcceptedView> {
     assertOneKindOfRequest(dto);
     const event = await this.catalog.get(dto.eventId);
     if (dto.seats) assertSeatsFit(dto.seats, event);
+    await this.availability.assertBookable(event, dto);
     if (idempotencyKey === undefined) return this.accept(dto, userId, requestId, randomUUID());
     return this.acceptOnce(dto, userId, requestId, idempotencyKey);
   }

@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CreateEventDto, ErrorView, EventDetailsView, EventStatsView, EventView, SeatMapView } from '@app/contracts';
 import { AdminTokenGuard } from '../auth/admin-token.guard.js';
 import { EventIdPipe } from './event-id.pipe.js';
 import { EventsService } from './events.service.js';
 
 @ApiTags('events')
+@ApiExtraModels(SeatMapView)
 @ApiBadRequestResponse({ type: ErrorView })
 @Controller('events')
 export class EventsController {
@@ -28,10 +30,40 @@ export class EventsController {
   }
 
   @Get(':id/seats')
-  @ApiOkResponse({ type: SeatMapView, description: 'The seat map: one string a row, one character a seat (see `legend`)' })
+  @ApiProduces('application/json', 'application/octet-stream')
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'An ETag from an earlier answer: 304 while the seat map is unchanged' })
+  @ApiOkResponse({
+    description: [
+      'The seat map. JSON (default): one string a row, one character a seat (see `legend`).',
+      '`Accept: application/octet-stream`: the raw bitmap, 2 bits a seat (00 AVAILABLE, 01 HELD, 10 BOOKED), seat (r, c) at',
+      'index (r−1)·cols + (c−1), four seats a byte, most significant bits first; grid size in `X-Seat-Rows` / `X-Seat-Cols`.',
+      'Headers: `ETag`, `X-Cache-Status: HIT | MISS | STALE`.',
+    ].join(' '),
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SeatMapView) } },
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'Unchanged since the ETag given in If-None-Match' })
   @ApiNotFoundResponse({ type: ErrorView })
-  seatMap(@Param('id', EventIdPipe) id: number): Promise<SeatMapView> {
-    return this.events.seatMap(id);
+  async seatMap(
+    @Param('id', EventIdPipe) id: number,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | Buffer> {
+    const { snapshot, status } = await this.events.seatMap(id);
+    void reply.header('etag', snapshot.etag).header('x-cache-status', status).header('cache-control', 'no-cache');
+    if (ifNoneMatch === snapshot.etag) {
+      void reply.status(304);
+      return '';
+    }
+    if (wantsBinary(accept)) {
+      void reply.header('content-type', 'application/octet-stream').header('x-seat-rows', snapshot.grid.rows).header('x-seat-cols', snapshot.grid.cols);
+      return snapshot.bitmap;
+    }
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return snapshot.body;
   }
 
   @Get(':id/stats')
@@ -41,3 +73,5 @@ export class EventsController {
     return this.events.stats(id);
   }
 }
+
+const wantsBinary = (accept: string | undefined) => accept !== undefined && accept.includes('application/octet-stream') && !accept.includes('application/json');

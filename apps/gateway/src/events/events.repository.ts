@@ -11,12 +11,6 @@ export interface EventRow {
   cols: number;
 }
 
-export interface TakenSeat {
-  row: number;
-  col: number;
-  status: Exclude<SeatStatus, 'AVAILABLE'>;
-}
-
 @Injectable()
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -48,9 +42,5 @@ export class EventsRepository {
   async bookingCounts(id: number): Promise<Record<string, number>> {
     const rows: { status: string; n: number }[] = await this.dataSource.query('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [id]);
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-  }
-
-  takenSeats(id: number): Promise<TakenSeat[]> {
-    return this.dataSource.query(`SELECT seat_row AS row, seat_col AS col, status FROM seats WHERE event_id = $1 AND status <> 'AVAILABLE'`, [id]);
   }
 }

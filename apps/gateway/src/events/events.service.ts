@@ -1,31 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { type CreateEventDto, type EventDetailsView, type EventStatsView, type EventView, SEAT_MAP_LEGEND, type SeatMapView } from '@app/contracts';
+import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
+import { AvailabilityService, type CacheStatus } from '../availability/availability.service.js';
+import type { SeatMapSnapshot } from '../availability/seat-map.snapshot.js';
 import { EventCatalog } from './event-catalog.js';
 import { EventsRepository, type EventRow } from './events.repository.js';
 
-const STATUS_CHAR = { HELD: 'H', BOOKED: 'B' } as const;
-
 @Injectable()
 export class EventsService {
-  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog) {}
+  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly availability: AvailabilityService) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
     const event = await this.repository.create(dto);
     this.catalog.add(event);
+    await this.availability.warmNew(event);
     return toView(event);
   }
 
+  /** Live counts from the cached seat map (no PostgreSQL while the cache is healthy). */
   async details(id: number): Promise<EventDetailsView> {
-    const event = await this.catalog.get(id);
-    const seats = await this.repository.seatCounts(id);
-    return { ...toView(event), ...seats, seats };
+    const { snapshot } = await this.seatMap(id);
+    const seats = snapshot.counts();
+    return { ...toView(await this.catalog.get(id)), ...seats, seats };
   }
 
-  async seatMap(id: number): Promise<SeatMapView> {
-    const event = await this.catalog.get(id);
-    const grid = Array.from({ length: event.rows }, () => Array<string>(event.cols).fill('A'));
-    for (const seat of await this.repository.takenSeats(id)) grid[seat.row - 1][seat.col - 1] = STATUS_CHAR[seat.status];
-    return { eventId: id, rows: event.rows, cols: event.cols, legend: SEAT_MAP_LEGEND, seats: grid.map((row) => row.join('')) };
+  async seatMap(id: number): Promise<{ snapshot: SeatMapSnapshot; status: CacheStatus }> {
+    return this.availability.seatMap(await this.catalog.get(id));
   }
 
   async stats(id: number): Promise<EventStatsView> {

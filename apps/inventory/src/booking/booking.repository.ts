@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BookingRequestedV1, type BookingStatus, SEAT_PRICE_CENTS, type SeatDto } from '@app/contracts';
-import type { Grid } from './seat-allocator.js';
 import { STORED_BOOKING_COLUMNS, type StoredBooking, toStoredBooking } from './stored-booking.js';
 
 export interface SeatClaim extends SeatDto {
@@ -30,11 +29,6 @@ export class BookingRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction('READ COMMITTED', work);
-  }
-
-  async findGrids(eventIds: number[]): Promise<Map<number, Grid>> {
-    const rows: { id: string; rows: number; cols: number }[] = await this.dataSource.query('SELECT id, rows, cols FROM events WHERE id = ANY($1::bigint[])', [eventIds]);
-    return new Map(rows.map((row) => [Number(row.id), { rows: row.rows, cols: row.cols }]));
   }
 
   /**

@@ -2,9 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config';
 import type { BookingRequestedV1 } from '@app/contracts';
+import { SeatStateReader } from '@app/database';
 import { PermanentMessageError } from '@app/messaging';
 import { eventsOf } from '../outbox/booking-events.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
 import { type BookingDecision, BookingRepository, type HoldTerms, type SeatClaim } from './booking.repository.js';
@@ -29,6 +31,8 @@ export class BookingService {
     private readonly repository: BookingRepository,
     private readonly outbox: OutboxRepository,
     private readonly saga: PaymentSaga,
+    private readonly projections: BookingProjections,
+    private readonly reader: SeatStateReader,
     config: AppConfig,
   ) {
     const { holdTtlSeconds, paymentTimeoutMs, paymentMaxAttempts } = config.saga;
@@ -38,7 +42,7 @@ export class BookingService {
   async decideBatch(requests: BookingRequestedV1[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = new Map(requests.map((request) => [request.bookingId, undefined]));
     const unique = [...new Map(requests.map((request) => [request.bookingId, request])).values()];
-    const grids = await this.repository.findGrids([...new Set(unique.map((request) => request.eventId))]);
+    const grids = await this.reader.grids([...new Set(unique.map((request) => request.eventId))]);
     const known = unique.filter((request) => grids.has(request.eventId));
     for (const request of unique) if (!grids.has(request.eventId)) outcome.set(request.bookingId, new PermanentMessageError(`event ${request.eventId} does not exist`));
     if (known.length === 0) return outcome;
@@ -50,7 +54,7 @@ export class BookingService {
       await this.outbox.append(manager, recorded.flatMap((booking) => eventsOf(booking)));
       return recorded;
     });
-    await this.saga.publish(stored);
+    await this.projections.afterCommit(stored, 'HELD');
     this.saga.start(stored.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents })));
     return outcome;
   }

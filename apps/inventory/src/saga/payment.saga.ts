@@ -2,10 +2,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import pLimit, { type LimitFunction } from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import { BookingViewCache } from '@app/redis';
 import { type ChargeOutcome, PaymentProvider } from '@app/payment';
-import { type StoredBooking, toView } from '../booking/stored-booking.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { BookingProjections } from '../projection/booking-projections.js';
 import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
 import { type PaymentDue, SagaRepository, type Transition } from './saga.repository.js';
 
@@ -30,8 +28,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly provider: PaymentProvider,
     private readonly repository: SagaRepository,
-    private readonly viewCache: BookingViewCache,
-    private readonly relay: OutboxRelay,
+    private readonly projections: BookingProjections,
   ) {
     this.limit = pLimit(config.saga.paymentConcurrency);
   }
@@ -48,13 +45,6 @@ export class PaymentSaga implements BeforeApplicationShutdown {
         });
       this.inFlight.set(booking.bookingId, work);
     }
-  }
-
-  /** Records the outcome of a transition: Redis views now, outbox events as soon as the relay wakes. */
-  async publish(changed: StoredBooking[]): Promise<void> {
-    if (changed.length === 0) return;
-    this.relay.notify();
-    await this.viewCache.storeDecided(changed.map(toView));
   }
 
   /**
@@ -77,7 +67,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
       // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
       await this.repository.requestRefundUnlessConfirmed(bookingId);
     }
-    await this.publish(changed);
+    await this.projections.afterCommit(changed, transition.seats);
   }
 
   private async charge(bookingId: string, amountCents: number): Promise<ChargeOutcome | 'TIMED_OUT'> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { PaymentProvider } from '@app/payment';
+import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from './payment.saga.js';
 import { paymentLeaseSeconds } from './payment-policy.js';
 import { SagaRepository } from './saga.repository.js';
@@ -23,6 +24,7 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly repository: SagaRepository,
     private readonly saga: PaymentSaga,
     private readonly provider: PaymentProvider,
+    private readonly projections: BookingProjections,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,7 +40,7 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   async sweep(): Promise<void> {
     try {
-      await this.saga.publish(await this.repository.expireDue(BATCH));
+      await this.projections.afterCommit(await this.repository.expireDue(BATCH), 'AVAILABLE');
       const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
       this.saga.start(await this.repository.leaseStalledPayments(BATCH, paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts)));
       await this.refundPending();

@@ -1,0 +1,69 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { SeatStateReader } from '@app/database';
+import { METRIC } from '@app/observability';
+import { countSeats, encodeSeatMap, RedisService, SeatProjection } from '@app/redis';
+
+const RECONCILE_EVERY_MS = 2000;
+/** Events with seat changes (or created) this recently count as on sale. */
+const ACTIVE_WINDOW_SECONDS = 3600;
+const MAX_EVENTS = 200;
+
+/**
+ * Compares the Redis seat projections of events on sale with PostgreSQL and rewrites any that drifted (a lost
+ * write-through, Redis restarted empty…). One replica at a time, by a Redis lock; an event changing meanwhile is
+ * left for the next round rather than overwritten with an older truth.
+ */
+@Injectable()
+export class ProjectionReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ProjectionReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private pass?: Promise<unknown>;
+
+  constructor(
+    private readonly reader: SeatStateReader,
+    private readonly projection: SeatProjection,
+    private readonly redis: RedisService,
+    @InjectMetric(METRIC.projectionRepairs) private readonly repairs: Counter,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.pass ??= this.reconcile()
+        .catch((error: Error) => this.logger.debug(`reconciliation skipped: ${error.message}`))
+        .finally(() => (this.pass = undefined));
+    }, RECONCILE_EVERY_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.pass;
+  }
+
+  /** One round over the events on sale; answers how many projections it repaired. */
+  async reconcile(): Promise<number> {
+    const lock = await this.redis.client.set(this.redis.keys.reconcileLock, '1', 'PX', RECONCILE_EVERY_MS, 'NX');
+    if (lock !== 'OK') return 0;
+    let repaired = 0;
+    for (const eventId of await this.reader.activeEventIds(ACTIVE_WINDOW_SECONDS, MAX_EVENTS)) {
+      if (await this.repair(eventId)) repaired++;
+    }
+    if (repaired > 0) this.logger.warn(`repaired ${repaired} drifted seat projections`);
+    return repaired;
+  }
+
+  private async repair(eventId: number): Promise<boolean> {
+    const before = await this.projection.read(eventId);
+    const state = await this.reader.load(eventId);
+    if (!state) return false;
+    const bitmap = encodeSeatMap(state, state.taken);
+    const { available } = countSeats(state, bitmap);
+    if (before && before.available === available && before.bitmap.equals(bitmap)) return false;
+    const [latest] = await this.projection.readCounters([eventId]);
+    if (before && latest && latest.version !== before.version) return false; // changing right now: next round
+    await this.projection.replace(eventId, bitmap, available);
+    this.repairs.inc();
+    return true;
+  }
+}

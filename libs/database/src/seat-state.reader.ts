@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export interface SeatState {
+  rows: number;
+  cols: number;
+  /** Seats that are not available; every other seat is. */
+  taken: { row: number; col: number; status: 'HELD' | 'BOOKED' }[];
+}
+
+/** The truth the Redis seat projections are built from (cache misses, reconciliation). */
+@Injectable()
+export class SeatStateReader {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async load(eventId: number): Promise<SeatState | undefined> {
+    const [event]: { rows: number; cols: number }[] = await this.dataSource.query('SELECT rows, cols FROM events WHERE id = $1', [eventId]);
+    if (!event) return undefined;
+    const taken: SeatState['taken'] = await this.dataSource.query(
+      `SELECT seat_row AS row, seat_col AS col, status FROM seats WHERE event_id = $1 AND status <> 'AVAILABLE'`,
+      [eventId],
+    );
+    return { rows: event.rows, cols: event.cols, taken };
+  }
+
+  async grids(eventIds: number[]): Promise<Map<number, { rows: number; cols: number }>> {
+    const rows: { id: string; rows: number; cols: number }[] = await this.dataSource.query('SELECT id, rows, cols FROM events WHERE id = ANY($1::bigint[])', [eventIds]);
+    return new Map(rows.map((row) => [Number(row.id), { rows: row.rows, cols: row.cols }]));
+  }
+
+  /** Events whose seats changed recently or that were just created: the ones worth keeping projected. */
+  async activeEventIds(sinceSeconds: number, limit: number): Promise<number[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM (
+         SELECT event_id AS id, max(updated_at) AS at FROM bookings WHERE updated_at > now() - make_interval(secs => $1) GROUP BY event_id
+         UNION ALL
+         SELECT id, created_at AS at FROM events WHERE created_at > now() - make_interval(secs => $1)
+       ) recent GROUP BY id ORDER BY max(at) DESC LIMIT $2`,
+      [sinceSeconds, limit],
+    );
+    return rows.map((row) => Number(row.id));
+  }
+}
