@@ -191,7 +191,10 @@ export class AvailabilityService implements OnApplicationBootstrap, OnApplicatio
     if (!known && this.counters.size >= MAX_COUNTERS) this.counters.delete(this.counters.keys().next().value!);
     this.counters.set(notice.eventId, { available: notice.available, version: notice.version, confirmedAt: Date.now() });
     const snapshot = this.snapshots.get(notice.eventId);
-    if (snapshot && (snapshot.version ?? 0) < notice.version) this.refreshSnapshot(snapshot);
+    if (snapshot && (snapshot.version ?? 0) < notice.version) {
+      snapshot.expire();
+      this.refreshSnapshot(snapshot);
+    }
   }
 
   /** A changed event's snapshot is fetched again in the background, so that seat checks see the change. */

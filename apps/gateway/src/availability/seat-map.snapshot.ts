@@ -13,10 +13,15 @@ export class SeatMapSnapshot {
     readonly bitmap: Buffer,
     /** The projection's version; undefined when read straight from PostgreSQL (Redis down). */
     readonly version: number | undefined,
-    readonly fetchedAt = Date.now(),
+    public fetchedAt = Date.now(),
   ) {
     const tag = version ?? `h${createHash('sha1').update(bitmap).digest('hex').slice(0, 12)}`;
     this.etag = `"${eventId}-${tag}"`;
+  }
+
+  /** A newer version exists: readers must not be served this copy any more (seat checks may still use it). */
+  expire(): void {
+    this.fetchedAt = 0;
   }
 
   get view(): SeatMapView {

@@ -29,7 +29,9 @@ export class BookingProjections {
   async afterCommit(bookings: StoredBooking[], seatStatus: SeatStatus, committedAt = Date.now()): Promise<void> {
     if (bookings.length === 0) return;
     this.relay.notify();
-    await Promise.all([this.viewCache.storeDecided(bookings.map(toView)), this.projectSeats(bookings, seatStatus, committedAt)]);
+    // Seats first: a buyer who sees the new status and then reads the seat map must see the seats changed too.
+    await this.projectSeats(bookings, seatStatus, committedAt);
+    await this.viewCache.storeDecided(bookings.map(toView));
   }
 
   private async projectSeats(bookings: StoredBooking[], status: SeatStatus, committedAt: number): Promise<void> {
