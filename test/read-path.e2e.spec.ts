@@ -99,7 +99,7 @@ describe('seat-map cache and fast refusals', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await recorded()).toBe(before);
     expect(await env.queueDepth(env.topology.requestsQueue)).toBe(0);
-    expect(await metricValue(second.baseUrl, 'seatgrid_fast_rejections_total')).toBeGreaterThanOrEqual(50);
+    expect(await metricValue(second.baseUrl, 'seatgrid_bookings_refused_total')).toBeGreaterThanOrEqual(50);
   });
 
   it('should make a released seat bookable again everywhere within a second', async () => {

@@ -1,4 +1,4 @@
-import { acceptedId, bookingRequest, createEvent, gridFor, seatAt } from '../api.js';
+import { TERMINAL_STATUSES, acceptedId, bookingRequest, createEvent, gridFor, seatAt } from '../api.js';
 import { checkEvents, settle } from '../invariants.js';
 import { Recorder, closedLoop, connectionPool, send } from '../load.js';
 import { UsageMeter } from '../processes.js';
@@ -36,13 +36,13 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
   await settle(system, [eventId], accepted.length, options.settleTimeoutS * 1000);
   const usage = meter.stop();
   const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
-    `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status NOT IN ('PENDING', 'HELD'))
+    `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]))
      SELECT count(*)::int AS decided,
             count(*) FILTER (WHERE updated_at > (SELECT min(updated_at) FROM d))::int AS after_first,
             coalesce(extract(epoch FROM max(updated_at) - min(updated_at)) * 1000, 0)::float8 AS span_ms,
             count(DISTINCT updated_at)::int AS transactions
      FROM d`,
-    [accepted],
+    [accepted, TERMINAL_STATUSES],
   );
   return {
     name: 'decisions',

@@ -1,31 +1,84 @@
-import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import { makeCounterProvider, makeGaugeProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 
 /**
  * Every SeatGrid metric, in one catalogue registered by both apps (one that does not apply to an app stays at 0).
  * Names carry the `seatgrid_` prefix and their unit; labels have small fixed value sets, never ids.
  */
 export const METRIC = {
+  // HTTP (both apps)
+  httpRequests: 'seatgrid_http_requests_total',
+  httpDuration: 'seatgrid_http_request_duration_seconds',
+  // Booking intake (gateway)
+  bookingsAccepted: 'seatgrid_bookings_accepted_total',
+  bookingsRefused: 'seatgrid_bookings_refused_total',
+  // Booking decisions and messaging (inventory)
+  bookingsDecided: 'seatgrid_bookings_decided_total',
+  decisionLatency: 'seatgrid_booking_decision_seconds',
+  batchSize: 'seatgrid_booking_batch_size',
+  messagesInFlight: 'seatgrid_messages_in_flight',
+  queueMessages: 'seatgrid_queue_messages',
+  queueConsumers: 'seatgrid_queue_consumers',
+  deadLettered: 'seatgrid_dead_lettered_total',
+  // Saga (inventory)
+  heldBookings: 'seatgrid_saga_held_bookings',
+  oldestHold: 'seatgrid_saga_oldest_hold_seconds',
+  payments: 'seatgrid_payments_total',
+  paymentDuration: 'seatgrid_payment_duration_seconds',
+  holdExpiries: 'seatgrid_hold_expiries_total',
+  compensations: 'seatgrid_compensations_total',
+  outboxBacklog: 'seatgrid_outbox_backlog',
+  outboxOldest: 'seatgrid_outbox_oldest_unsent_seconds',
+  // Read path
   cacheRequests: 'seatgrid_cache_requests_total',
   singleFlightWaits: 'seatgrid_cache_singleflight_waits_total',
   seatMapRebuilds: 'seatgrid_seatmap_rebuilds_total',
   filterChecks: 'seatgrid_filter_checks_total',
-  fastRejections: 'seatgrid_fast_rejections_total',
   filterFalsePositives: 'seatgrid_filter_false_positives_total',
   projectionLag: 'seatgrid_projection_lag_seconds',
   projectionRepairs: 'seatgrid_projection_repairs_total',
+  // PostgreSQL pool (both apps)
+  dbPool: 'seatgrid_db_pool_connections',
 } as const;
 
 export type CacheName = 'seatmap_local' | 'seatmap_redis' | 'booking_view';
 export type CacheResult = 'hit' | 'miss' | 'stale';
-export type FastRejectionReason = 'sold_out' | 'seat_taken' | 'not_enough_seats';
+/** Why the gateway refused a booking request before publishing it. */
+export type RefusalReason = 'sold_out' | 'seat_taken' | 'not_enough_seats' | 'invalid' | 'unknown_event' | 'overload';
+export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
+export type DeadLetterReason = 'permanent' | 'retries_exhausted';
+export type CompensationKind = 'seats_released' | 'refund';
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export const METRIC_PROVIDERS = [
+  makeCounterProvider({ name: METRIC.httpRequests, help: 'HTTP requests by route template and status class', labelNames: ['method', 'route', 'status_class'] }),
+  makeHistogramProvider({ name: METRIC.httpDuration, help: 'HTTP request duration by route template and status class', labelNames: ['method', 'route', 'status_class'], buckets: [0.001, 0.0025, ...LATENCY_BUCKETS] }),
+  makeCounterProvider({ name: METRIC.bookingsAccepted, help: 'Booking requests accepted (202) after the broker confirmed them' }),
+  makeCounterProvider({ name: METRIC.bookingsRefused, help: 'Booking requests refused by the gateway, by reason', labelNames: ['reason'] }),
+  makeCounterProvider({ name: METRIC.bookingsDecided, help: 'Bookings reaching a status in the inventory, by outcome', labelNames: ['outcome'] }),
+  makeHistogramProvider({ name: METRIC.decisionLatency, help: 'Time from acceptance by the gateway to a final status (CONFIRMED, REJECTED, FAILED, EXPIRED)', buckets: LATENCY_BUCKETS }),
+  makeHistogramProvider({ name: METRIC.batchSize, help: 'Booking requests decided per PostgreSQL transaction', buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] }),
+  makeGaugeProvider({ name: METRIC.messagesInFlight, help: 'Delivered messages not yet acknowledged by this consumer' }),
+  makeGaugeProvider({ name: METRIC.queueMessages, help: 'Messages ready in a RabbitMQ queue (the consumer lag), as the broker reports', labelNames: ['queue'] }),
+  makeGaugeProvider({ name: METRIC.queueConsumers, help: 'Consumers of a RabbitMQ queue, as the broker reports', labelNames: ['queue'] }),
+  makeCounterProvider({ name: METRIC.deadLettered, help: 'Messages sent to the dead-letter queue, by reason', labelNames: ['reason'] }),
+  makeGaugeProvider({ name: METRIC.heldBookings, help: 'Bookings currently HELD (seats held while the payment runs)' }),
+  makeGaugeProvider({ name: METRIC.oldestHold, help: 'Age of the oldest HELD booking' }),
+  makeCounterProvider({ name: METRIC.payments, help: 'Payment charges by outcome', labelNames: ['outcome'] }),
+  makeHistogramProvider({ name: METRIC.paymentDuration, help: 'Duration of payment charge calls (each attempt)', buckets: LATENCY_BUCKETS }),
+  makeCounterProvider({ name: METRIC.holdExpiries, help: 'Holds that expired before their payment completed' }),
+  makeCounterProvider({ name: METRIC.compensations, help: 'Compensating actions of the saga', labelNames: ['kind'] }),
+  makeGaugeProvider({ name: METRIC.outboxBacklog, help: 'Outbox events not yet published' }),
+  makeGaugeProvider({ name: METRIC.outboxOldest, help: 'Age of the oldest unpublished outbox event' }),
   makeCounterProvider({ name: METRIC.cacheRequests, help: 'Cache lookups by cache and result', labelNames: ['cache', 'result'] }),
   makeCounterProvider({ name: METRIC.singleFlightWaits, help: 'Seat-map reads that waited for another request to rebuild the cache' }),
   makeCounterProvider({ name: METRIC.seatMapRebuilds, help: 'Seat maps rebuilt from PostgreSQL into Redis (cache misses)' }),
   makeCounterProvider({ name: METRIC.filterChecks, help: 'Booking requests checked against the in-memory availability filter' }),
-  makeCounterProvider({ name: METRIC.fastRejections, help: 'Booking requests refused by the gateway without the broker or the database', labelNames: ['reason'] }),
   makeCounterProvider({ name: METRIC.filterFalsePositives, help: 'Sold-out verdicts of the in-memory filter that the exact Redis counter overturned' }),
   makeHistogramProvider({ name: METRIC.projectionLag, help: 'Time from a PostgreSQL commit to its seat change applied in Redis', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] }),
   makeCounterProvider({ name: METRIC.projectionRepairs, help: 'Redis seat projections found drifted from PostgreSQL and rewritten' }),
+  makeGaugeProvider({ name: METRIC.dbPool, help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
 ];
+
+/** Every metric name an app exports under its own name (histograms also export _bucket, _sum, _count). */
+export const EXPORTED_METRIC_NAMES: readonly string[] = Object.values(METRIC);

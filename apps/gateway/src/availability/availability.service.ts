@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { type CreateBookingDto, type SeatDto } from '@app/contracts';
 import { SeatStateReader } from '@app/database';
-import { type CacheName, type CacheResult, type FastRejectionReason, METRIC } from '@app/observability';
+import { type CacheName, type CacheResult, METRIC, type RefusalReason } from '@app/observability';
 import { countSeats, encodeSeatMap, type Grid, RedisService, SEAT_CODE, seatCode, seatIndex, SeatProjection, type SeatsChangedNotice } from '@app/redis';
 import type { EventRow } from '../events/events.repository.js';
 import { SeatMapSnapshot } from './seat-map.snapshot.js';
@@ -57,7 +57,7 @@ export class AvailabilityService implements OnApplicationBootstrap, OnApplicatio
     @InjectMetric(METRIC.singleFlightWaits) private readonly singleFlightWaits: Counter,
     @InjectMetric(METRIC.seatMapRebuilds) private readonly rebuilds: Counter,
     @InjectMetric(METRIC.filterChecks) private readonly filterChecks: Counter,
-    @InjectMetric(METRIC.fastRejections) private readonly fastRejections: Counter<'reason'>,
+    @InjectMetric(METRIC.bookingsRefused) private readonly refusals: Counter<'reason'>,
     @InjectMetric(METRIC.filterFalsePositives) private readonly falsePositives: Counter,
   ) {}
 
@@ -235,8 +235,8 @@ export class AvailabilityService implements OnApplicationBootstrap, OnApplicatio
     await this.refreshCounters(await this.reader.activeEventIds(24 * 3600, 1000));
   }
 
-  private refuse(reason: FastRejectionReason, message: string): ConflictException {
-    this.fastRejections.inc({ reason });
+  private refuse(reason: RefusalReason, message: string): ConflictException {
+    this.refusals.inc({ reason });
     return new ConflictException(message);
   }
 
