@@ -54,7 +54,7 @@ export class LatencyHistogram {
 
 /** Latency, status codes and transport errors of one kind of request. */
 export class Recorder {
-  readonly latency = new LatencyHistogram();
+  private readonly latency = new LatencyHistogram();
   private readonly statusCodes = new Map<number, number>();
   private readonly errors = new Map<string, number>();
   private firstStart = Infinity;

@@ -7,6 +7,7 @@ import { PaymentModule } from '@app/payment';
 import { RedisModule } from '@app/redis';
 import { BookingModule } from './booking/booking.module.js';
 import { MessagingModule } from './messaging/messaging.module.js';
+import { InventoryMonitor } from './monitoring/inventory.monitor.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ProjectionModule } from './projection/projection.module.js';
 import { SagaModule } from './saga/saga.module.js';
@@ -28,6 +29,7 @@ export class InventoryModule {
         BookingModule,
         SagaModule,
       ],
+      providers: [InventoryMonitor],
     };
   }
 }

@@ -4,6 +4,7 @@ import { BadRequestException, type INestApplication, ValidationPipe } from '@nes
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { describeValidationErrors } from '@app/contracts';
+import { recordHttpMetrics } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter.js';
 
 /** Requests larger than this are refused with 413 before parsing: bookings are a few hundred bytes. */
@@ -36,6 +37,7 @@ export type Drain = () => Promise<void>;
 export function configureHttpApp<T extends INestApplication>(app: T, drain?: Drain): T {
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new HttpErrorFilter());
+  recordHttpMetrics(app);
   closeGracefullyOnSignals(app, drain);
   const fastify = (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {

@@ -14,6 +14,14 @@ export interface AmqpServerOptions {
   prefetch: number;
   /** Delays of the bounded retries for transient failures; after the last one the message is dead-lettered. */
   retryDelaysMs?: number[];
+  /** Told of every message sent to the dead-letter queue (metrics). */
+  onDeadLetter?: (reason: 'permanent' | 'retries_exhausted') => void;
+}
+
+export interface QueueStats {
+  queue: 'requests' | 'retry' | 'dead';
+  messages: number;
+  consumers: number;
 }
 
 export const DEATH_REASON_HEADER = 'x-seatgrid-death-reason';
@@ -29,6 +37,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private readonly inFlight = new Set<Promise<void>>();
   private consumer?: { channel: Channel; tag: string };
   private publisher?: ConfirmChannel;
+  private model?: ChannelModel;
   private closing = false;
 
   constructor(private readonly options: AmqpServerOptions) {
@@ -60,6 +69,29 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     await this.connection.close();
   }
 
+  /** Deliveries being handled and not yet acknowledged. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Ready messages and consumers of the booking queues, as the broker reports them (consumer lag). */
+  async queueStats(): Promise<QueueStats[]> {
+    if (!this.model) return [];
+    const channel = await this.model.createChannel();
+    try {
+      const { requestsQueue, retryQueue, deadLetterQueue } = this.options.topology;
+      const names = { requests: requestsQueue, retry: retryQueue, dead: deadLetterQueue } as const;
+      const stats: QueueStats[] = [];
+      for (const [queue, name] of Object.entries(names) as [QueueStats['queue'], string][]) {
+        const { messageCount, consumerCount } = await channel.checkQueue(name);
+        stats.push({ queue, messages: messageCount, consumers: consumerCount });
+      }
+      return stats;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+
   on(): never {
     throw new Error('AmqpServer has no events to listen to');
   }
@@ -79,6 +111,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   }
 
   private async setUpChannels(model: ChannelModel): Promise<void> {
+    this.model = model;
     const publisher = await model.createConfirmChannel();
     publisher.on('error', () => undefined);
     const channel = await model.createChannel();
@@ -115,13 +148,14 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   private async retryLater(channel: Channel, message: ConsumeMessage, reason: string): Promise<void> {
     const delays = this.options.retryDelaysMs ?? [1000, 5000, 30_000];
     const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
-    if (attempt >= delays.length) return this.deadLetter(channel, message, `gave up after ${attempt + 1} attempts: ${reason}`);
+    if (attempt >= delays.length) return this.deadLetter(channel, message, `gave up after ${attempt + 1} attempts: ${reason}`, 'retries_exhausted');
     this.logger.warn?.(`message ${message.properties.messageId} failed (${reason}); retry ${attempt + 1} in ${delays[attempt]} ms`);
     await this.republish(channel, message, this.options.topology.retryExchange, { expiration: String(delays[attempt]), headers: { [ATTEMPT_HEADER]: attempt + 1 } });
   }
 
-  private async deadLetter(channel: Channel, message: ConsumeMessage, reason: string): Promise<void> {
+  private async deadLetter(channel: Channel, message: ConsumeMessage, reason: string, kind: 'permanent' | 'retries_exhausted' = 'permanent'): Promise<void> {
     this.logger.error(`dead-lettering message ${message.properties.messageId ?? '(no id)'}: ${reason}`);
+    this.options.onDeadLetter?.(kind);
     await this.republish(channel, message, this.options.topology.deadLetterExchange, { headers: { [DEATH_REASON_HEADER]: reason.slice(0, 1000) } });
   }
 

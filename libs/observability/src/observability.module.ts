@@ -4,6 +4,7 @@ import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { BrokerHealth } from './health/broker-health.js';
 import { HealthController } from './health/health.controller.js';
 import { METRIC_PROVIDERS } from './metrics.js';
+import { RuntimeMetrics } from './runtime-metrics.js';
 
 /** /health/live, /health/ready and /metrics for an app; `broker` is the app's RabbitMQ side, asked by readiness. */
 @Module({})
@@ -17,7 +18,7 @@ export class ObservabilityModule {
         brokerModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: BrokerHealth, useExisting: broker }, ...METRIC_PROVIDERS],
+      providers: [{ provide: BrokerHealth, useExisting: broker }, RuntimeMetrics, ...METRIC_PROVIDERS],
       exports: METRIC_PROVIDERS,
       global: true,
     };

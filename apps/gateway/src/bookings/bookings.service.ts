@@ -4,7 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import { type BookingAcceptedView, BookingCancelRequestedV1, BookingRequestedV1, type BookingView, type CreateBookingDto, type SeatDto } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
+import { METRIC } from '@app/observability';
 import { BookingViewCache } from '@app/redis';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { AvailabilityService } from '../availability/availability.service.js';
 import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/events.repository.js';
@@ -35,6 +38,7 @@ export class BookingsService {
     private readonly viewCache: BookingViewCache,
     private readonly repository: BookingsRepository,
     private readonly idempotency: IdempotencyRepository,
+    @InjectMetric(METRIC.bookingsAccepted) private readonly accepted: Counter,
   ) {}
 
   /**
@@ -78,6 +82,7 @@ export class BookingsService {
   private async accept(dto: CreateBookingDto, userId: string, requestId: string, bookingId: string): Promise<BookingAcceptedView> {
     const message = BookingRequestedV1.create({ bookingId, eventId: dto.eventId, userId, seats: dto.seats, quantity: dto.quantity, requestedAt: new Date().toISOString() });
     await this.publishOr503(message, requestId, 'nothing was booked');
+    this.accepted.inc();
     await this.viewCache.storePending(pendingView(message));
     return { bookingId, status: 'PENDING' };
   }

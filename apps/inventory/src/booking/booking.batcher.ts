@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import type { BookingRequestedV1 } from '@app/contracts';
 import { isTransientDatabaseError } from '@app/database';
+import { METRIC } from '@app/observability';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Histogram } from 'prom-client';
 import { BookingService } from './booking.service.js';
 
 interface Waiting {
@@ -24,7 +27,11 @@ export class BookingBatcher implements BeforeApplicationShutdown {
   private draining = false;
   private stopping = false;
 
-  constructor(private readonly service: BookingService, private readonly config: AppConfig) {}
+  constructor(
+    private readonly service: BookingService,
+    private readonly config: AppConfig,
+    @InjectMetric(METRIC.batchSize) private readonly batchSize: Histogram,
+  ) {}
 
   submit(request: BookingRequestedV1): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -41,7 +48,11 @@ export class BookingBatcher implements BeforeApplicationShutdown {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.waiting.length > 0) await this.decide(this.waiting.splice(0, this.config.inventory.batchSize));
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.config.inventory.batchSize);
+        this.batchSize.observe(batch.length);
+        await this.decide(batch);
+      }
     } finally {
       this.draining = false;
     }

@@ -2,7 +2,10 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import pLimit, { type LimitFunction } from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
+import { METRIC, type PaymentOutcome } from '@app/observability';
 import { type ChargeOutcome, PaymentProvider } from '@app/payment';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter, Histogram } from 'prom-client';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
 import { type PaymentDue, SagaRepository, type Transition } from './saga.repository.js';
@@ -29,6 +32,8 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     private readonly provider: PaymentProvider,
     private readonly repository: SagaRepository,
     private readonly projections: BookingProjections,
+    @InjectMetric(METRIC.payments) private readonly payments: Counter<'outcome'>,
+    @InjectMetric(METRIC.paymentDuration) private readonly paymentDuration: Histogram,
   ) {
     this.limit = pLimit(config.saga.paymentConcurrency);
   }
@@ -73,14 +78,23 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   private async charge(bookingId: string, amountCents: number): Promise<ChargeOutcome | 'TIMED_OUT'> {
     const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
     for (let attempt = 1; attempt <= paymentMaxAttempts; attempt++) {
+      const timer = this.paymentDuration.startTimer();
       try {
-        return await withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs);
+        const outcome = await withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs);
+        this.record(outcome === 'CHARGED' ? 'charged' : 'declined', timer);
+        return outcome;
       } catch (error) {
+        this.record(error instanceof PaymentTimeoutError ? 'timeout' : 'error', timer);
         if (!(error instanceof PaymentTimeoutError) || this.stopping) throw error;
         this.logger.warn(`charge of ${bookingId} timed out (attempt ${attempt}/${paymentMaxAttempts})`);
         if (attempt < paymentMaxAttempts) await sleep(paymentBackoffMs(attempt));
       }
     }
     return 'TIMED_OUT';
+  }
+
+  private record(outcome: PaymentOutcome, timer: () => number): void {
+    timer();
+    this.payments.inc({ outcome });
   }
 }

@@ -1,6 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { METRIC } from '@app/observability';
 import { PaymentProvider } from '@app/payment';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from './payment.saga.js';
 import { paymentLeaseSeconds } from './payment-policy.js';
@@ -25,6 +28,8 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly saga: PaymentSaga,
     private readonly provider: PaymentProvider,
     private readonly projections: BookingProjections,
+    @InjectMetric(METRIC.holdExpiries) private readonly expiries: Counter,
+    @InjectMetric(METRIC.compensations) private readonly compensations: Counter<'kind'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,7 +45,9 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   async sweep(): Promise<void> {
     try {
-      await this.projections.afterCommit(await this.repository.expireDue(BATCH), 'AVAILABLE');
+      const expired = await this.repository.expireDue(BATCH);
+      this.expiries.inc(expired.length);
+      await this.projections.afterCommit(expired, 'AVAILABLE');
       const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
       this.saga.start(await this.repository.leaseStalledPayments(BATCH, paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts)));
       await this.refundPending();
@@ -51,7 +58,7 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async refundPending(): Promise<void> {
     for (const bookingId of await this.repository.pendingRefunds(BATCH)) {
-      await this.provider.refund(bookingId);
+      if ((await this.provider.refund(bookingId)) === 'REFUNDED') this.compensations.inc({ kind: 'refund' });
       await this.repository.markRefunded(bookingId);
     }
   }
