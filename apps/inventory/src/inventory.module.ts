@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AmqpServer } from '@app/messaging';
-import { ObservabilityModule } from '@app/observability';
+import { loggingModule, ObservabilityModule } from '@app/observability';
 import { PaymentModule } from '@app/payment';
 import { RedisModule } from '@app/redis';
 import { BookingModule } from './booking/booking.module.js';
@@ -19,6 +19,7 @@ export class InventoryModule {
       module: InventoryModule,
       imports: [
         ConfigModule.forRoot(config),
+        loggingModule(config.logLevel),
         DatabaseModule,
         RedisModule,
         MessagingModule,

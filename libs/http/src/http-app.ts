@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { describeValidationErrors } from '@app/contracts';
 import { recordHttpMetrics } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter.js';
@@ -17,7 +18,10 @@ export function createFastifyAdapter(): FastifyAdapter {
     // Echo a caller's X-Request-Id when it is sane, otherwise mint one, so one booking can be followed end to end.
     genReqId: (request: IncomingMessage) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+      const id = typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+      // Also on the raw request, where pino-http (the log context) looks for it.
+      Object.assign(request, { id });
+      return id;
     },
     logger: false,
   });
@@ -69,5 +73,6 @@ function closeGracefullyOnSignals(app: INestApplication, drain: Drain = async ()
 
 export async function createHttpApp(module: Parameters<typeof NestFactory.create>[0], drain?: (app: NestFastifyApplication) => Promise<void>): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
   return configureHttpApp(app, drain && (() => drain(app)));
 }

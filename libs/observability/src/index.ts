@@ -2,3 +2,4 @@ export * from './health/broker-health.js';
 export * from './observability.module.js';
 export * from './metrics.js';
 export * from './http-metrics.js';
+export * from './logging.js';

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
@@ -30,6 +30,8 @@ export interface CancelOutcome {
 
 @Injectable()
 export class BookingsService {
+  private readonly logger = new Logger(BookingsService.name);
+
   constructor(
     private readonly config: AppConfig,
     private readonly catalog: EventCatalog,
@@ -83,6 +85,7 @@ export class BookingsService {
     const message = BookingRequestedV1.create({ bookingId, eventId: dto.eventId, userId, seats: dto.seats, quantity: dto.quantity, requestedAt: new Date().toISOString() });
     await this.publishOr503(message, requestId, 'nothing was booked');
     this.accepted.inc();
+    this.logger.debug({ msg: 'booking accepted', requestId, bookingId, eventId: dto.eventId });
     await this.viewCache.storePending(pendingView(message));
     return { bookingId, status: 'PENDING' };
   }
