@@ -43,7 +43,7 @@ export async function latencyChart(runs: RunResult[]): Promise<string> {
     encoding: {
       x: { field: 'percentile', type: 'ordinal', sort: PERCENTILES.map(([label]) => label), title: null },
       y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms' },
-      color: { field: 'series', type: 'nominal', sort: SERIES.map(([label]) => label), title: null },
+      color: { field: 'series', type: 'nominal', sort: SERIES.map(([label]) => label), title: null, legend: { labelLimit: 300 } },
     },
   };
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });

@@ -7,7 +7,7 @@ describe('start-up', () => {
   afterAll(() => env.destroy());
 
   it('should create a missing database and apply migrations once', async () => {
-    expect(await migrateDatabase(env.config)).toEqual(['BookingCore1763900000000', 'BookingSaga1763910000000']);
+    expect(await migrateDatabase(env.config)).toEqual(['BookingCore1763900000000', 'BookingSaga1763910000000', 'BookingTrace1763920000000']);
     expect(await migrateDatabase(env.config)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
     expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['bookings', 'events', 'seats']));

@@ -39,6 +39,8 @@ function composeValidator() {
 
 const HEALTH_CONDITION = { condition: 'service_healthy' };
 const DATA_STORES = ['postgres', 'redis', 'rabbitmq'];
+/** Services whose data outlives their container. */
+const STATEFUL = [...DATA_STORES, 'prometheus', 'grafana'];
 
 describe('docker-compose.yml', () => {
   const compose = loadCompose();
@@ -61,12 +63,16 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('should run the data stores, the migration, both apps and the proxy on the required versions', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'inventory', 'migrate', 'nginx', 'postgres', 'rabbitmq', 'redis']);
+  it('should run the data stores, the migration, both apps, the proxy and the observability stack on the required versions', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'migrate', 'nginx', 'postgres', 'prometheus', 'rabbitmq', 'redis']);
     expect(services.postgres.image).toBe('postgres:16-alpine');
     expect(services.redis.image).toBe('redis:7-alpine');
     expect(services.rabbitmq.image).toMatch(/^rabbitmq:(3\.13|4)(\.\d+)*-management(-alpine)?$/);
     expect(services.nginx.image).toMatch(/^nginx:[\d.]+-alpine$/);
+    // Pinned releases: `latest` would change the dashboards' and rules' behaviour under everyone's feet.
+    expect(services.prometheus.image).toMatch(/^prom\/prometheus:v3\.\d+\.\d+$/);
+    expect(services.grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:1\.\d+\.\d+$/);
   });
 
   it('should run every app from the one image built from the Dockerfile, with its package.json command', () => {
@@ -156,10 +162,13 @@ describe('docker-compose.yml', () => {
     expect(services.rabbitmq.ports).toContain('15672:15672');
   });
 
-  it('should keep every data store in a declared named volume', () => {
+  it('should keep every data store, and the metrics and dashboards state, in a declared named volume', () => {
     const declared = Object.keys(compose.volumes ?? {});
-    const used = DATA_STORES.map((name) => [name, services[name].volumes?.map((volume) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source))]);
-    expect(used).toEqual(DATA_STORES.map((name) => [name, [expect.stringMatching(new RegExp(`^${name}-`))]]));
+    // Bind mounts (configuration files) start with a path; a named volume's source is a bare name.
+    const named = (name: string) =>
+      (services[name].volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':')[0] : volume.source)).filter((source) => source && !/^[./~]/.test(source));
+    const used = STATEFUL.map((name) => [name, named(name)]);
+    expect(used).toEqual(STATEFUL.map((name) => [name, [expect.stringMatching(new RegExp(`^${name}-`))]]));
     expect(used.flatMap(([, volumes]) => volumes).sort()).toEqual(declared.sort());
   });
 });

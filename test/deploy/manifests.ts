@@ -36,10 +36,24 @@ export const CONNECTION_ENV = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL'];
 
 /**
  * Variables that are not SeatGrid configuration but may appear in compose or Kubernetes manifests: NODE_ENV for
- * Node itself, the rest read by the official postgres and rabbitmq images. Every other name must be in
- * CONFIG_ENV_NAMES, so that a misspelt or removed setting fails the tests instead of being silently ignored.
+ * Node itself, the rest read by the official postgres, rabbitmq, grafana and jaeger images. Every other name must
+ * be in CONFIG_ENV_NAMES, so that a misspelt or removed setting fails the tests instead of being silently ignored.
  */
-export const NON_APP_ENV_NAMES = ['NODE_ENV', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB', 'PGDATA', 'RABBITMQ_DEFAULT_USER', 'RABBITMQ_DEFAULT_PASS'];
+export const NON_APP_ENV_NAMES = [
+  'NODE_ENV',
+  'POSTGRES_USER',
+  'POSTGRES_PASSWORD',
+  'POSTGRES_DB',
+  'PGDATA',
+  'RABBITMQ_DEFAULT_USER',
+  'RABBITMQ_DEFAULT_PASS',
+  'GF_AUTH_ANONYMOUS_ENABLED',
+  'GF_AUTH_ANONYMOUS_ORG_ROLE',
+  'GF_SECURITY_ADMIN_PASSWORD',
+  'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH',
+  'COLLECTOR_OTLP_ENABLED',
+  'MEMORY_MAX_TRACES',
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // Dockerfile

@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfigOrExit } from '@app/config';
 import { createHttpApp } from '@app/http';
+import { startTracing } from '@app/observability';
 import { countBookingRefusals } from './bookings/booking-refusals.js';
 import { GatewayModule } from './gateway.module.js';
 
 /** The HTTP API: accepts bookings (202 after a broker confirm), serves events, seat maps and booking status. */
 const config = loadConfigOrExit();
+startTracing('seatgrid-gateway', config.otel.endpoint);
 const app = await createHttpApp(GatewayModule.forRoot(config));
 countBookingRefusals(app);
 const openApi = new DocumentBuilder()

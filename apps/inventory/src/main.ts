@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/config';
 import { createHttpApp } from '@app/http';
 import { AmqpServer } from '@app/messaging';
+import { startTracing } from '@app/observability';
 import { InventoryModule } from './inventory.module.js';
 
 /** Consumes booking requests from RabbitMQ; serves only health and metrics over HTTP. */
 const config = loadConfigOrExit();
+startTracing('seatgrid-inventory', config.otel.endpoint);
 // On shutdown the consumer drains first, so that the saga still runs while the last batches commit.
 const app = await createHttpApp(InventoryModule.forRoot(config), (running) => running.get(AmqpServer).close());
 app.connectMicroservice({ strategy: app.get(AmqpServer) });

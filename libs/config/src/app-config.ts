@@ -81,6 +81,10 @@ export class EnvDto {
   /** Payment calls in flight at once per inventory process. */
   @Transform(toNumber) @IsInt() @Min(1) @Max(1000)
   PAYMENT_CONCURRENCY = 64;
+
+  /** OTLP/HTTP collector (e.g. http://jaeger:4318): traces are exported only when it is set. */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 /** The validated configuration; an abstract class so that Nest can inject it by type. */
@@ -93,6 +97,7 @@ export abstract class AppConfig {
   abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
   abstract readonly logLevel: string;
+  abstract readonly otel: { endpoint?: string };
 }
 
 /** The variable names the configuration understands (deployment manifests are checked against it). */
@@ -122,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
     logLevel: dto.LOG_LEVEL,
+    otel: { endpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
 }
 

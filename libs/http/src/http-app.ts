@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { describeValidationErrors } from '@app/contracts';
-import { recordHttpMetrics } from '@app/observability';
+import { recordHttpMetrics, stopTracing } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter.js';
 
 /** Requests larger than this are refused with 413 before parsing: bookings are a few hundred bytes. */
@@ -62,6 +62,7 @@ function closeGracefullyOnSignals(app: INestApplication, drain: Drain = async ()
     setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
     drain()
       .then(() => app.close())
+      .then(stopTracing)
       .then(
       () => process.exit(0),
       () => process.exit(1),

@@ -3,3 +3,4 @@ export * from './observability.module.js';
 export * from './metrics.js';
 export * from './http-metrics.js';
 export * from './logging.js';
+export * from './tracing.js';

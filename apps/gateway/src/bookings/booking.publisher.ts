@@ -30,12 +30,12 @@ export class BookingPublisher implements BrokerHealth, OnApplicationBootstrap, O
   }
 
   /** Resolves once RabbitMQ has stored the command; rejects with BrokerUnavailableError otherwise. */
-  publish(message: BookingRequestedV1 | BookingCancelRequestedV1, requestId: string): Promise<void> {
+  publish(message: BookingRequestedV1 | BookingCancelRequestedV1, requestId: string, traceHeaders: Record<string, string> = {}): Promise<void> {
     return this.publisher.publish(this.topology.requestsExchange, commandRoutingKey(message, message.eventId), message, {
       type: messageName(message),
       messageId: `${message.type}:${message.bookingId}`,
       timestamp: Date.now(),
-      headers: { 'x-request-id': requestId },
+      headers: { 'x-request-id': requestId, ...traceHeaders },
     });
   }
 }

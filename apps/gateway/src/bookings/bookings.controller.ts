@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, 
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BookingAcceptedView, BookingView, CreateBookingDto, ErrorView } from '@app/contracts';
+import { contextFrom, inSpan, SpanKind } from '@app/observability';
 import { BookingsService } from './bookings.service.js';
 import { UserId } from './user-id.decorator.js';
 
@@ -35,7 +36,10 @@ export class BookingsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BookingAcceptedView> {
-    const accepted = await this.bookings.request(dto, userId, request.id, idempotencyKeyOf(idempotencyKey));
+    // The root of the booking's trace (or a child of the caller's, when it sends a traceparent).
+    const accepted = await inSpan('POST /bookings', SpanKind.SERVER, contextFrom(request.headers), (trace) =>
+      this.bookings.request(dto, userId, request.id, idempotencyKeyOf(idempotencyKey), trace),
+    );
     void reply.header('location', `/bookings/${accepted.bookingId}`);
     return accepted;
   }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import { type BookingAcceptedView, BookingCancelRequestedV1, BookingRequestedV1, type BookingView, type CreateBookingDto, type SeatDto } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
-import { METRIC } from '@app/observability';
+import { type Context, inSpan, METRIC, SpanKind, traceHeaders } from '@app/observability';
 import { BookingViewCache } from '@app/redis';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -47,13 +47,13 @@ export class BookingsService {
    * Validates against the event, refuses at once what cannot succeed (409: sold out, seats known taken), publishes
    * durably and answers PENDING; the inventory decides.
    */
-  async request(dto: CreateBookingDto, userId: string, requestId: string, idempotencyKey?: string): Promise<BookingAcceptedView> {
+  async request(dto: CreateBookingDto, userId: string, requestId: string, idempotencyKey?: string, trace?: Context): Promise<BookingAcceptedView> {
     assertOneKindOfRequest(dto);
     const event = await this.catalog.get(dto.eventId);
     if (dto.seats) assertSeatsFit(dto.seats, event);
     await this.availability.assertBookable(event, dto);
-    if (idempotencyKey === undefined) return this.accept(dto, userId, requestId, randomUUID());
-    return this.acceptOnce(dto, userId, requestId, idempotencyKey);
+    if (idempotencyKey === undefined) return this.accept(dto, userId, requestId, randomUUID(), trace);
+    return this.acceptOnce(dto, userId, requestId, idempotencyKey, trace);
   }
 
   async find(id: string): Promise<BookingView> {
@@ -81,9 +81,9 @@ export class BookingsService {
     }
   }
 
-  private async accept(dto: CreateBookingDto, userId: string, requestId: string, bookingId: string): Promise<BookingAcceptedView> {
+  private async accept(dto: CreateBookingDto, userId: string, requestId: string, bookingId: string, trace?: Context): Promise<BookingAcceptedView> {
     const message = BookingRequestedV1.create({ bookingId, eventId: dto.eventId, userId, seats: dto.seats, quantity: dto.quantity, requestedAt: new Date().toISOString() });
-    await this.publishOr503(message, requestId, 'nothing was booked');
+    await this.publishOr503(message, requestId, 'nothing was booked', trace);
     this.accepted.inc();
     this.logger.debug({ msg: 'booking accepted', requestId, bookingId, eventId: dto.eventId });
     await this.viewCache.storePending(pendingView(message));
@@ -94,7 +94,7 @@ export class BookingsService {
    * At most one booking per (user, key): the first request owns the key and publishes; a retry — even one racing
    * the first — waits for the owner's outcome and answers the same booking id. Another body under the key is a 422.
    */
-  private async acceptOnce(dto: CreateBookingDto, userId: string, requestId: string, key: string): Promise<BookingAcceptedView> {
+  private async acceptOnce(dto: CreateBookingDto, userId: string, requestId: string, key: string, trace?: Context): Promise<BookingAcceptedView> {
     const requestHash = hashRequest(dto);
     const deadline = Date.now() + this.config.rabbitmq.publishConfirmTimeoutMs + 1000;
     for (;;) {
@@ -102,7 +102,7 @@ export class BookingsService {
       const claim = await this.idempotency.claim(userId, key, requestHash, bookingId);
       if (claim.owner) {
         try {
-          const accepted = await this.accept(dto, userId, requestId, bookingId);
+          const accepted = await this.accept(dto, userId, requestId, bookingId, trace);
           await this.idempotency.markAccepted(userId, key);
           return accepted;
         } catch (error) {
@@ -117,9 +117,10 @@ export class BookingsService {
     }
   }
 
-  private async publishOr503(message: BookingRequestedV1 | BookingCancelRequestedV1, requestId: string, consequence: string): Promise<void> {
+  private async publishOr503(message: BookingRequestedV1 | BookingCancelRequestedV1, requestId: string, consequence: string, trace?: Context): Promise<void> {
     try {
-      await this.publisher.publish(message, requestId);
+      if (trace) await inSpan(`publish ${message.type}`, SpanKind.PRODUCER, trace, (inner) => this.publisher.publish(message, requestId, traceHeaders(inner)));
+      else await this.publisher.publish(message, requestId);
     } catch (error) {
       if (error instanceof BrokerUnavailableError) throw new ServiceUnavailableException(`booking service is unavailable (${error.message}); ${consequence}, please retry`);
       throw error;

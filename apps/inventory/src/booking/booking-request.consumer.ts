@@ -2,6 +2,7 @@ import { Controller, Logger, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { BookingRequestedV1, messageName, parseMessage } from '@app/contracts';
 import { AmqpContext, RethrowToTransportFilter } from '@app/messaging';
+import { contextFrom, inSpan, SpanKind, traceHeaders } from '@app/observability';
 import { BookingBatcher } from './booking.batcher.js';
 
 /** The one handler of `booking.requested.v1`: validates the contract, then waits for the batch decision to commit. */
@@ -15,8 +16,11 @@ export class BookingRequestConsumer {
   @EventPattern(messageName(BookingRequestedV1))
   async handle(@Payload() payload: unknown, @Ctx() context: unknown): Promise<void> {
     const request = parseMessage(BookingRequestedV1, payload);
-    await this.batcher.submit(request);
-    // The gateway's request id travels in the message header, so one booking can be followed across both apps.
-    this.logger.debug({ msg: 'booking request decided', requestId: (context as AmqpContext).getHeader('x-request-id'), bookingId: request.bookingId });
+    const message = (context as AmqpContext).getMessage();
+    // The span continues the gateway's trace, carried in the message headers like the request id.
+    await inSpan(`process ${request.type}`, SpanKind.CONSUMER, contextFrom(message.properties.headers), (trace) =>
+      this.batcher.submit(request, traceHeaders(trace).traceparent),
+    );
+    this.logger.debug({ msg: 'booking request decided', requestId: message.properties.headers?.['x-request-id'], bookingId: request.bookingId });
   }
 }

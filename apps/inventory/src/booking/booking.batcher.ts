@@ -10,6 +10,8 @@ import { BookingService } from './booking.service.js';
 
 interface Waiting {
   request: BookingRequestedV1;
+  /** W3C traceparent of the message's span, kept with the booking so that its saga joins the trace. */
+  traceParent?: string;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -33,9 +35,9 @@ export class BookingBatcher implements BeforeApplicationShutdown {
     @InjectMetric(METRIC.batchSize) private readonly batchSize: Histogram,
   ) {}
 
-  submit(request: BookingRequestedV1): Promise<void> {
+  submit(request: BookingRequestedV1, traceParent?: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
+      this.waiting.push({ request, traceParent, resolve, reject });
       void this.drain();
     });
   }
@@ -61,7 +63,7 @@ export class BookingBatcher implements BeforeApplicationShutdown {
   private async decide(batch: Waiting[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const outcome = await this.service.decideBatch(batch.map((item) => item.request));
+        const outcome = await this.service.decideBatch(batch.map(({ request, traceParent }) => ({ request, traceParent })));
         for (const item of batch) {
           const problem = outcome.get(item.request.bookingId);
           if (problem) item.reject(problem);

@@ -35,12 +35,12 @@ export class BookingRepository {
    * Records the requests as PENDING and returns the ids that were new. Safe under concurrency: a redelivered copy
    * racing its original waits on the primary key and then inserts nothing, so it is never decided twice.
    */
-  async insertPending(manager: EntityManager, requests: BookingRequestedV1[]): Promise<Set<string>> {
+  async insertPending(manager: EntityManager, requests: BookingRequestedV1[], traceParents: Map<string, string | undefined>): Promise<Set<string>> {
     const rows: { id: string }[] = await manager.query(
-      `INSERT INTO bookings (id, event_id, user_id, status, requested_seats, quantity, created_at, updated_at)
-       SELECT r.id, r.event_id, r.user_id, 'PENDING', r.requested_seats, r.quantity, r.created_at, now()
-       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[])
-         AS r(id, event_id, user_id, requested_seats, quantity, created_at)
+      `INSERT INTO bookings (id, event_id, user_id, status, requested_seats, quantity, created_at, updated_at, trace_parent)
+       SELECT r.id, r.event_id, r.user_id, 'PENDING', r.requested_seats, r.quantity, r.created_at, now(), r.trace_parent
+       FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::text[])
+         AS r(id, event_id, user_id, requested_seats, quantity, created_at, trace_parent)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -50,6 +50,7 @@ export class BookingRepository {
         requests.map((r) => (r.seats ? JSON.stringify(r.seats) : null)),
         requests.map((r) => r.quantity ?? null),
         requests.map((r) => r.requestedAt),
+        requests.map((r) => traceParents.get(r.bookingId) ?? null),
       ],
     );
     return new Set(rows.map((row) => row.id));

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import type { BookingRequestedV1 } from '@app/contracts';
 import { SeatStateReader } from '@app/database';
 import { PermanentMessageError } from '@app/messaging';
+import { contextFrom, inSpan, linkTo, SpanKind } from '@app/observability';
 import { eventsOf } from '../outbox/booking-events.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { BookingProjections } from '../projection/booking-projections.js';
@@ -17,6 +18,11 @@ const CLAIM_ROUNDS = 3;
 
 /** What became of each request of a batch: undefined = decided (or already decided before), else why it cannot be. */
 export type BatchOutcome = Map<string, PermanentMessageError | undefined>;
+
+export interface TracedRequest {
+  request: BookingRequestedV1;
+  traceParent?: string;
+}
 
 /**
  * Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats HELD or is REJECTED.
@@ -39,7 +45,16 @@ export class BookingService {
     this.holdTerms = { holdTtlSeconds, paymentLeaseSeconds: paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts) };
   }
 
-  async decideBatch(requests: BookingRequestedV1[]): Promise<BatchOutcome> {
+  /** The batch is one span, child of its first message's span and linked to the others'. */
+  decideBatch(batch: TracedRequest[]): Promise<BatchOutcome> {
+    const [first, ...others] = batch.map(({ traceParent }) => contextFrom(traceParent ? { traceparent: traceParent } : undefined));
+    const links = others.map(linkTo).filter((link) => link !== undefined);
+    return inSpan('decide booking batch', SpanKind.INTERNAL, first, async () => this.decide(batch), links);
+  }
+
+  private async decide(batch: TracedRequest[]): Promise<BatchOutcome> {
+    const requests = batch.map(({ request }) => request);
+    const traceParents = new Map(batch.map(({ request, traceParent }) => [request.bookingId, traceParent]));
     const outcome: BatchOutcome = new Map(requests.map((request) => [request.bookingId, undefined]));
     const unique = [...new Map(requests.map((request) => [request.bookingId, request])).values()];
     const grids = await this.reader.grids([...new Set(unique.map((request) => request.eventId))]);
@@ -48,14 +63,14 @@ export class BookingService {
     if (known.length === 0) return outcome;
 
     const stored = await this.repository.transaction(async (manager) => {
-      const fresh = await this.repository.insertPending(manager, known);
+      const fresh = await this.repository.insertPending(manager, known, traceParents);
       const decisions = await this.allocate(manager, known.filter((request) => fresh.has(request.bookingId)), grids);
       const recorded = await this.repository.recordDecisions(manager, decisions, this.holdTerms);
       await this.outbox.append(manager, recorded.flatMap((booking) => eventsOf(booking)));
       return recorded;
     });
     await this.projections.afterCommit(stored, 'HELD');
-    this.saga.start(stored.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents })));
+    this.saga.start(stored.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents, traceParent: traceParents.get(bookingId) })));
     return outcome;
   }
 

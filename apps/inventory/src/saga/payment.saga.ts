@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import pLimit, { type LimitFunction } from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import { METRIC, type PaymentOutcome } from '@app/observability';
+import { type Context, contextFrom, inSpan, METRIC, type PaymentOutcome, SpanKind } from '@app/observability';
 import { type ChargeOutcome, PaymentProvider } from '@app/payment';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
@@ -63,11 +63,12 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  private async settle({ bookingId, amountCents }: PaymentDue): Promise<void> {
+  private async settle({ bookingId, amountCents, traceParent }: PaymentDue): Promise<void> {
     this.charging.add(bookingId);
-    const outcome = await this.charge(bookingId, amountCents);
+    const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
+    const outcome = await inSpan('booking payment', SpanKind.INTERNAL, trace, (inner) => this.charge(bookingId, amountCents, inner));
     const transition = outcome === 'CHARGED' ? CONFIRM : outcome === 'DECLINED' ? DECLINE : GIVE_UP;
-    const changed = await this.repository.transition([bookingId], transition);
+    const changed = await inSpan(`booking ${transition.to.toLowerCase()}`, SpanKind.INTERNAL, trace, () => this.repository.transition([bookingId], transition));
     if (changed.length === 0 && outcome === 'CHARGED') {
       // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
       await this.repository.requestRefundUnlessConfirmed(bookingId);
@@ -75,12 +76,12 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     await this.projections.afterCommit(changed, transition.seats);
   }
 
-  private async charge(bookingId: string, amountCents: number): Promise<ChargeOutcome | 'TIMED_OUT'> {
+  private async charge(bookingId: string, amountCents: number, trace: Context): Promise<ChargeOutcome | 'TIMED_OUT'> {
     const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
     for (let attempt = 1; attempt <= paymentMaxAttempts; attempt++) {
       const timer = this.paymentDuration.startTimer();
       try {
-        const outcome = await withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs);
+        const outcome = await inSpan('payment charge', SpanKind.CLIENT, trace, () => withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs));
         this.record(outcome === 'CHARGED' ? 'charged' : 'declined', timer);
         return outcome;
       } catch (error) {

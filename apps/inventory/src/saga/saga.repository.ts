@@ -20,6 +20,8 @@ export interface Transition {
 export interface PaymentDue {
   bookingId: string;
   amountCents: number;
+  /** The booking's trace, so that its payment and confirmation join it. */
+  traceParent?: string;
 }
 
 /** Every saga transition is one transaction: the booking, its seats and its outbox events change together. */
@@ -48,13 +50,13 @@ export class SagaRepository {
    * the row lock plus the renewed lease give each stalled booking to one taker at a time.
    */
   async leaseStalledPayments(limit: number, leaseSeconds: number): Promise<PaymentDue[]> {
-    const [rows]: [{ id: string; amount_cents: number }[], number] = await this.dataSource.query(
+    const [rows]: [{ id: string; amount_cents: number; trace_parent: string | null }[], number] = await this.dataSource.query(
       `UPDATE bookings SET payment_lease_until = now() + make_interval(secs => $2)
        WHERE id IN (SELECT id FROM bookings WHERE status = 'HELD' AND payment_lease_until < now() LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, amount_cents`,
+       RETURNING id, amount_cents, trace_parent`,
       [limit, leaseSeconds],
     );
-    return rows.map((row) => ({ bookingId: row.id, amountCents: row.amount_cents }));
+    return rows.map((row) => ({ bookingId: row.id, amountCents: row.amount_cents, traceParent: row.trace_parent ?? undefined }));
   }
 
   /**

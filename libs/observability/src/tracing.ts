@@ -1,0 +1,73 @@
+import { type Context, context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+
+export { SpanKind };
+export type { Context, Span };
+
+let provider: TracerProvider | undefined;
+
+/**
+ * Turns tracing on for this process when an OTLP endpoint is configured; without one every span is the API's
+ * no-op and costs next to nothing. Spans are exported over OTLP/HTTP in batches.
+ */
+export function startTracing(serviceName: string, endpoint: string | undefined): void {
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  if (!endpoint) return;
+  provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }), scheduledDelayMillis: 500 })],
+  });
+  trace.setGlobalTracerProvider(provider);
+}
+
+/** Sends the spans still buffered (graceful shutdown). */
+export async function stopTracing(): Promise<void> {
+  await provider?.shutdown();
+}
+
+const tracer = () => trace.getTracer('seatgrid');
+
+/** Starts a span under `parent` (explicit contexts: no context manager on the hot path). */
+export function startSpan(name: string, kind: SpanKind, parent: Context = ROOT_CONTEXT, links: Link[] = []): { span: Span; context: Context } {
+  const span = tracer().startSpan(name, { kind, links }, parent);
+  return { span, context: trace.setSpan(parent, span) };
+}
+
+/** Runs `work` inside a span, ending it with the outcome. */
+export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, work: (context: Context) => Promise<T>, links: Link[] = []): Promise<T> {
+  const { span, context: inner } = startSpan(name, kind, parent, links);
+  try {
+    return await work(inner);
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/** W3C `traceparent` (and `tracestate`) of a context, for AMQP headers and the bookings table. */
+export function traceHeaders(of: Context): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(of, carrier);
+  return carrier;
+}
+
+export function contextFrom(headers: Record<string, unknown> | undefined): Context {
+  if (!headers) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, headers, {
+    keys: (carrier) => Object.keys(carrier),
+    get: (carrier, key) => (typeof carrier[key] === 'string' ? (carrier[key] as string) : undefined),
+  });
+}
+
+export const linkTo = (of: Context): Link | undefined => {
+  const spanContext = trace.getSpanContext(of);
+  return spanContext ? { context: spanContext } : undefined;
+};
+
+export { context as otelContext };
