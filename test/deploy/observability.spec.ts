@@ -1,6 +1,5 @@
 import { loadConfig } from '@app/config';
-import { EXPORTED_METRIC_NAMES, METRIC_PROVIDERS } from '@app/observability';
-import type { FactoryProvider } from '@nestjs/common';
+import { jest } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -33,30 +32,46 @@ const DATASOURCES = `${OBSERVABILITY}/grafana/provisioning/datasources/datasourc
 const DASHBOARD_PROVIDERS = `${OBSERVABILITY}/grafana/provisioning/dashboards/dashboards.yml`;
 const DASHBOARD = `${OBSERVABILITY}/grafana/dashboards/seatgrid-onsale.json`;
 
-/** The prefix ObservabilityModule gives Node's default metrics (libs/observability/src/observability.module.ts). */
-const DEFAULT_METRICS_PREFIX = 'seatgrid_';
-const HISTOGRAM_SERIES = ['_bucket', '_sum', '_count'];
-
 // ---------------------------------------------------------------------------------------------------------
 // What the apps export
 
-interface CreatedMetric {
+interface CatalogueMetric {
   name: string;
-  type: string;
+  type: 'counter' | 'gauge' | 'histogram' | 'summary';
 }
 
-/** The catalogue's metrics, created as the apps' providers create them, for their types. */
-const catalogue = (): CreatedMetric[] => (METRIC_PROVIDERS as unknown as FactoryProvider<CreatedMetric>[]).map((provider) => provider.useFactory());
+/**
+ * The metric catalogue of '@app/observability', from its metrics.ts alone, with @willsoto/nestjs-prometheus
+ * replaced by factories that record each metric's name and type: that package is CommonJS and `require`s
+ * @nestjs/common, which is ESM-only since NestJS 12, and Jest's module system cannot load that.
+ */
+const provider = (type: CatalogueMetric['type']) => (options: { name: string }): CatalogueMetric => ({ name: options.name, type });
+jest.unstable_mockModule('@willsoto/nestjs-prometheus', () => ({
+  makeCounterProvider: provider('counter'),
+  makeGaugeProvider: provider('gauge'),
+  makeHistogramProvider: provider('histogram'),
+  makeSummaryProvider: provider('summary'),
+}));
+// A specifier TypeScript leaves alone: Jest resolves it without the ".js" that TypeScript would require.
+const CATALOGUE_MODULE: string = '@app/observability/metrics';
+const { EXPORTED_METRIC_NAMES, METRIC_PROVIDERS }: Pick<typeof import('@app/observability'), 'EXPORTED_METRIC_NAMES' | 'METRIC_PROVIDERS'> = await import(CATALOGUE_MODULE);
+const catalogue = METRIC_PROVIDERS as unknown as CatalogueMetric[];
 
-function defaultMetrics(): CreatedMetric[] {
+/** The prefix ObservabilityModule gives Node's default metrics (libs/observability/src/observability.module.ts). */
+const DEFAULT_METRICS_PREFIX = 'seatgrid_';
+
+/** Node's default metrics as prom-client names them for the apps. */
+function defaultMetrics(): CatalogueMetric[] {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: DEFAULT_METRICS_PREFIX });
-  return register.getMetricsAsArray() as unknown as CreatedMetric[];
+  return register.getMetricsAsArray().map((metric) => ({ name: metric.name, type: String(metric.type) as CatalogueMetric['type'] }));
 }
 
+const SERIES_SUFFIXES: Partial<Record<CatalogueMetric['type'], string[]>> = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+
 /** Every series name an app's /metrics can show (a histogram as its _bucket, _sum and _count), and Prometheus' `up`. */
-function exportedSeriesNames(metrics: CreatedMetric[]): Set<string> {
-  const names = metrics.flatMap(({ name, type }) => (type === 'histogram' ? HISTOGRAM_SERIES.map((suffix) => name + suffix) : [name]));
+function exportedSeriesNames(metrics: CatalogueMetric[]): Set<string> {
+  const names = metrics.flatMap(({ name, type }) => (SERIES_SUFFIXES[type] ?? ['']).map((suffix) => name + suffix));
   return new Set([...names, 'up']);
 }
 
@@ -257,12 +272,13 @@ describe('PromQL metric-name extraction', () => {
 });
 
 describe('metric names of the dashboard and the alert rules', () => {
-  const known = exportedSeriesNames([...catalogue(), ...defaultMetrics()]);
+  const known = exportedSeriesNames([...catalogue, ...defaultMetrics()]);
   const dashboard = JSON.parse(readRepoFile(DASHBOARD));
   const rules = loadYaml<RuleFile>(ALERTS);
 
   it('should know what the apps export: the catalogue, with histogram series, and the prefixed Node metrics', () => {
-    expect(catalogue().map(({ name }) => name).sort()).toEqual([...EXPORTED_METRIC_NAMES].sort());
+    expect(catalogue.map(({ name }) => name).sort()).toEqual([...EXPORTED_METRIC_NAMES].sort());
+    expect(readRepoFile('libs/observability/src/observability.module.ts')).toContain(`prefix: '${DEFAULT_METRICS_PREFIX}'`);
     for (const name of [
       'seatgrid_http_requests_total',
       'seatgrid_booking_decision_seconds_bucket',
@@ -326,7 +342,7 @@ describe('deploy/observability/prometheus/alerts.yml', () => {
     expect(rules.groups.map((group) => group.name).length).toBe(new Set(rules.groups.map((group) => group.name)).size);
     // Annotation templates must be closed, or Prometheus refuses the whole file.
     for (const rule of alerts) {
-      for (const text of Object.values(rule.annotations)) expect({ alert: rule.alert, open: text.split('{{').length, close: text.split('}}').length }).toEqual({ alert: rule.alert, open: text.split('}}').length, close: text.split('{{').length });
+      for (const text of Object.values(rule.annotations)) expect({ alert: rule.alert, unclosed: text.split('{{').length - text.split('}}').length }).toEqual({ alert: rule.alert, unclosed: 0 });
     }
   });
 
@@ -573,7 +589,11 @@ describe('k8s/overlays/local observability stack', () => {
 });
 
 describe('docs/observability.md', () => {
-  const docs = readRepoFile('docs/observability.md');
+  let docs: string;
+
+  beforeAll(() => {
+    docs = readRepoFile('docs/observability.md');
+  });
 
   it('should describe every metric of the catalogue and every alert', () => {
     expect(EXPORTED_METRIC_NAMES.filter((name) => !docs.includes(`\`${name}\``))).toEqual([]);

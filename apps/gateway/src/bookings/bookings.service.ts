@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
 import { type BookingAcceptedView, BookingCancelRequestedV1, BookingRequestedV1, type BookingView, type CreateBookingDto, type SeatDto } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
-import { type Context, inSpan, METRIC, SpanKind, traceHeaders } from '@app/observability';
+import { type CacheResult, type Context, inSpan, METRIC, SpanKind, traceHeaders } from '@app/observability';
 import { BookingViewCache } from '@app/redis';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -41,6 +41,7 @@ export class BookingsService {
     private readonly repository: BookingsRepository,
     private readonly idempotency: IdempotencyRepository,
     @InjectMetric(METRIC.bookingsAccepted) private readonly accepted: Counter,
+    @InjectMetric(METRIC.cacheRequests) private readonly cacheRequests: Counter<'cache' | 'result'>,
   ) {}
 
   /**
@@ -58,7 +59,11 @@ export class BookingsService {
 
   async find(id: string): Promise<BookingView> {
     const cached = await this.viewCache.get(id);
-    if (cached && (cached.status !== 'PENDING' || Date.now() - Date.parse(cached.createdAt) < PENDING_RECHECK_MS)) return cached;
+    if (cached && (cached.status !== 'PENDING' || Date.now() - Date.parse(cached.createdAt) < PENDING_RECHECK_MS)) {
+      this.countView('hit');
+      return cached;
+    }
+    this.countView(cached ? 'stale' : 'miss');
     const stored = await this.repository.findView(id);
     if (stored) return stored;
     if (cached) return cached;
@@ -79,6 +84,10 @@ export class BookingsService {
       if (Date.now() > deadline) return { booking: current, done: false };
       await sleep(POLL_MS);
     }
+  }
+
+  private countView(result: CacheResult): void {
+    this.cacheRequests.inc({ cache: 'booking_view', result });
   }
 
   private async accept(dto: CreateBookingDto, userId: string, requestId: string, bookingId: string, trace?: Context): Promise<BookingAcceptedView> {
