@@ -56,11 +56,15 @@ export class BookingRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** Free seats among the given ones (no lock: the guarded claim below decides). */
+  /**
+   * Free seats among the given ones (no lock: the guarded claim below decides). One primary-key probe a seat
+   * (LATERAL … LIMIT 1): with a plain join the planner may scan the whole event when a new event has no statistics.
+   */
   async findFreeAmong(manager: EntityManager, eventId: number, seats: SeatDto[]): Promise<SeatDto[]> {
     return manager.query(
-      `SELECT seat_row AS row, seat_col AS col FROM seats
-       WHERE event_id = $1 AND status = 'AVAILABLE' AND (seat_row, seat_col) IN (SELECT * FROM unnest($2::int[], $3::int[]))`,
+      `SELECT free.seat_row AS row, free.seat_col AS col FROM unnest($2::int[], $3::int[]) AS wanted(seat_row, seat_col),
+         LATERAL (SELECT seat_row, seat_col FROM seats
+                  WHERE event_id = $1 AND seat_row = wanted.seat_row AND seat_col = wanted.seat_col AND status = 'AVAILABLE' LIMIT 1) AS free`,
       [eventId, seats.map((s) => s.row), seats.map((s) => s.col)],
     );
   }
@@ -71,16 +75,18 @@ export class BookingRepository {
   }
 
   /**
-   * Marks the claimed seats HELD for their bookings and returns those it got. Safe under concurrency: the `status = 'AVAILABLE'`
-   * guard is re-checked on the newest row version after any competing writer commits, so a seat is sold at most once.
+   * Marks the claimed seats HELD for their bookings and returns those it got, each found by a primary-key probe.
+   * Safe under concurrency: a row a competing writer changed first is re-checked on its newest version, which fails
+   * the `ctid` and `status = 'AVAILABLE'` guards, so the claim is lost rather than the seat sold twice.
    */
   async claimSeats(manager: EntityManager, claims: SeatClaim[]): Promise<SeatClaim[]> {
     if (claims.length === 0) return [];
     const sorted = [...claims].sort((a, b) => a.eventId - b.eventId || a.row - b.row || a.col - b.col); // one lock order: fewer deadlocks
     const [rows]: [{ event_id: string; seat_row: number; seat_col: number; booking_id: string }[], number] = await manager.query(
       `UPDATE seats s SET status = 'HELD', booking_id = c.booking_id
-       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id)
-       WHERE s.event_id = c.event_id AND s.seat_row = c.seat_row AND s.seat_col = c.seat_col AND s.status = 'AVAILABLE'
+       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id),
+         LATERAL (SELECT ctid FROM seats WHERE event_id = c.event_id AND seat_row = c.seat_row AND seat_col = c.seat_col LIMIT 1) AS target
+       WHERE s.ctid = target.ctid AND s.status = 'AVAILABLE'
        RETURNING s.event_id, s.seat_row, s.seat_col, s.booking_id`,
       [sorted.map((c) => c.eventId), sorted.map((c) => c.row), sorted.map((c) => c.col), sorted.map((c) => c.bookingId)],
     );
