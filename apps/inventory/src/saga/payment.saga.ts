@@ -9,6 +9,7 @@ import type { Counter, Histogram } from 'prom-client';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
 import { type PaymentDue, SagaRepository, type Transition } from './saga.repository.js';
+import { TransitionBatcher } from './transition.batcher.js';
 
 const CONFIRM: Transition = { from: ['HELD'], to: 'CONFIRMED', seats: 'BOOKED' };
 const DECLINE: Transition = { from: ['HELD'], to: 'FAILED', seats: 'AVAILABLE', reason: 'payment declined' };
@@ -32,6 +33,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     private readonly provider: PaymentProvider,
     private readonly repository: SagaRepository,
     private readonly projections: BookingProjections,
+    private readonly transitions: TransitionBatcher,
     @InjectMetric(METRIC.payments) private readonly payments: Counter<'outcome'>,
     @InjectMetric(METRIC.paymentDuration) private readonly paymentDuration: Histogram,
   ) {
@@ -68,8 +70,9 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
     const outcome = await inSpan('booking payment', SpanKind.INTERNAL, trace, (inner) => this.charge(bookingId, amountCents, inner));
     const transition = outcome === 'CHARGED' ? CONFIRM : outcome === 'DECLINED' ? DECLINE : GIVE_UP;
-    const changed = await inSpan(`booking ${transition.to.toLowerCase()}`, SpanKind.INTERNAL, trace, () => this.repository.transition([bookingId], transition));
-    if (changed.length === 0 && outcome === 'CHARGED') {
+    const booking = await inSpan(`booking ${transition.to.toLowerCase()}`, SpanKind.INTERNAL, trace, () => this.transitions.apply(bookingId, transition));
+    const changed = booking ? [booking] : [];
+    if (!booking && outcome === 'CHARGED') {
       // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
       await this.repository.requestRefundUnlessConfirmed(bookingId);
     }

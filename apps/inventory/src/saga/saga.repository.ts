@@ -29,9 +29,13 @@ export interface PaymentDue {
 export class SagaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxRepository) {}
 
-  /** Applies the transition to those of `ids` still in a `from` status; answers the bookings it changed. */
-  transition(ids: string[], transition: Transition): Promise<StoredBooking[]> {
-    return this.dataSource.transaction((manager) => this.apply(manager, ids, transition));
+  /** Several transitions of different bookings in one transaction (group commit of payment results). */
+  transitionAll(groups: [Transition, string[]][]): Promise<StoredBooking[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const changed: StoredBooking[] = [];
+      for (const [transition, ids] of groups) changed.push(...(await this.apply(manager, ids, transition)));
+      return changed;
+    });
   }
 
   /** HELD bookings past their deadline become EXPIRED. Safe with several replicas: SKIP LOCKED splits the work. */
