@@ -35,12 +35,23 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
   await system.startInventory();
   await settle(system, [eventId], accepted.length, options.settleTimeoutS * 1000);
   const usage = meter.stop();
+  // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; its outbox event
+  // (booking.held / booking.rejected) carries that transaction's time. Payment and confirmation come after, paced by
+  // the payment provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY), and are reported separately.
   const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
-    `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]))
+    `WITH d AS (SELECT created_at AS at FROM outbox
+                WHERE event_type IN ('booking.held', 'booking.rejected') AND (payload->>'bookingId')::uuid = ANY($1::uuid[]))
      SELECT count(*)::int AS decided,
-            count(*) FILTER (WHERE updated_at > (SELECT min(updated_at) FROM d))::int AS after_first,
-            coalesce(extract(epoch FROM max(updated_at) - min(updated_at)) * 1000, 0)::float8 AS span_ms,
-            count(DISTINCT updated_at)::int AS transactions
+            count(*) FILTER (WHERE at > (SELECT min(at) FROM d))::int AS after_first,
+            coalesce(extract(epoch FROM max(at) - min(at)) * 1000, 0)::float8 AS span_ms,
+            count(DISTINCT at)::int AS transactions
+     FROM d`,
+    [accepted],
+  );
+  const [saga] = await system.sql<{ after_first: number; span_ms: number }>(
+    `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]))
+     SELECT count(*) FILTER (WHERE updated_at > (SELECT min(updated_at) FROM d))::int AS after_first,
+            coalesce(extract(epoch FROM max(updated_at) - min(updated_at)) * 1000, 0)::float8 AS span_ms
      FROM d`,
     [accepted, TERMINAL_STATUSES],
   );
@@ -56,6 +67,7 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
       decisionsPerSecond: rate.span_ms > 0 ? Math.round((rate.after_first / rate.span_ms) * 1000) : 0,
       decidingSpanMs: Math.round(rate.span_ms),
       transactions: rate.transactions,
+      sagaCompletionsPerSecond: saga.span_ms > 0 ? Math.round((saga.after_first / saga.span_ms) * 1000) : 0,
       seatsSold: await seatsTaken(system, [eventId]),
     },
     outcomes: await outcomesOf(system, accepted),
