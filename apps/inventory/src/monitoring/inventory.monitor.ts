@@ -1,18 +1,18 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { AmqpServer } from '@app/messaging';
 import { METRIC } from '@app/observability';
+import { PeriodicTask } from '../common/periodic-task.js';
 
 const SAMPLE_EVERY_MS = 5000;
 
 /** Samples the backlogs that alerts watch: queue depths from the broker, HELD bookings, the unsent outbox. */
 @Injectable()
 export class InventoryMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(InventoryMonitor.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task = new PeriodicTask(InventoryMonitor.name, SAMPLE_EVERY_MS, () => this.sample());
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -27,11 +27,11 @@ export class InventoryMonitor implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sample().catch((error: Error) => this.logger.debug(`sampling failed: ${error.message}`)), SAMPLE_EVERY_MS);
+    this.task.start();
   }
 
-  beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async sample(): Promise<void> {

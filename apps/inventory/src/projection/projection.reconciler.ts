@@ -4,6 +4,7 @@ import type { Counter } from 'prom-client';
 import { SeatStateReader } from '@app/database';
 import { METRIC } from '@app/observability';
 import { countSeats, encodeSeatMap, RedisService, SeatProjection } from '@app/redis';
+import { PeriodicTask } from '../common/periodic-task.js';
 
 const RECONCILE_EVERY_MS = 2000;
 /** Events with seat changes (or created) this recently count as on sale. */
@@ -18,8 +19,7 @@ const MAX_EVENTS = 200;
 @Injectable()
 export class ProjectionReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProjectionReconciler.name);
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<unknown>;
+  private readonly task = new PeriodicTask(ProjectionReconciler.name, RECONCILE_EVERY_MS, () => this.reconcile());
 
   constructor(
     private readonly reader: SeatStateReader,
@@ -29,16 +29,11 @@ export class ProjectionReconciler implements OnApplicationBootstrap, BeforeAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.pass ??= this.reconcile()
-        .catch((error: Error) => this.logger.debug(`reconciliation skipped: ${error.message}`))
-        .finally(() => (this.pass = undefined));
-    }, RECONCILE_EVERY_MS);
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One round over the events on sale; answers how many projections it repaired. */

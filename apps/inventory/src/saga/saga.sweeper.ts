@@ -1,9 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { METRIC } from '@app/observability';
 import { PaymentProvider } from '@app/payment';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from './payment.saga.js';
 import { paymentLeaseSeconds } from './payment-policy.js';
@@ -18,9 +19,7 @@ const BATCH = 200;
  */
 @Injectable()
 export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(SagaSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private pass?: Promise<void>;
+  private readonly task = new PeriodicTask(SagaSweeper.name, SWEEP_EVERY_MS, () => this.sweep());
 
   constructor(
     private readonly config: AppConfig,
@@ -33,27 +32,20 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.pass ??= this.sweep().finally(() => (this.pass = undefined));
-    }, SWEEP_EVERY_MS);
+    this.task.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.pass;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   async sweep(): Promise<void> {
-    try {
-      const expired = await this.repository.expireDue(BATCH);
-      this.expiries.inc(expired.length);
-      await this.projections.afterCommit(expired, 'AVAILABLE');
-      const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
-      this.saga.start(await this.repository.leaseStalledPayments(BATCH, paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts)));
-      await this.refundPending();
-    } catch (error) {
-      this.logger.warn(`saga sweep failed: ${(error as Error).message}`);
-    }
+    const expired = await this.repository.expireDue(BATCH);
+    this.expiries.inc(expired.length);
+    await this.projections.afterCommit(expired, 'AVAILABLE');
+    const { paymentTimeoutMs, paymentMaxAttempts } = this.config.saga;
+    this.saga.start(await this.repository.leaseStalledPayments(BATCH, paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts)));
+    await this.refundPending();
   }
 
   private async refundPending(): Promise<void> {
