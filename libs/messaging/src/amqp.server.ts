@@ -78,6 +78,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   async queueStats(): Promise<QueueStats[]> {
     if (!this.model) return [];
     const channel = await this.model.createChannel();
+    channel.on('error', () => undefined); // a missing queue closes this probe channel only
     try {
       const { requestsQueue, retryQueue, deadLetterQueue } = this.options.topology;
       const names = { requests: requestsQueue, retry: retryQueue, dead: deadLetterQueue } as const;
