@@ -9,6 +9,8 @@ export class Child {
   /** The last lines it printed, to explain a failed start. */
   readonly output: string[] = [];
   readonly exited: Promise<number | null>;
+  /** Milliseconds from spawning the process to its first 200 on the ready path (its start-up). */
+  readyAfterMs = 0;
 
   constructor(readonly name: string, readonly url: string, private readonly child: ChildProcess) {
     const keep = (chunk: Buffer) => {
@@ -38,15 +40,22 @@ export class Child {
   }
 }
 
-/** Runs `node script` with exactly `env` (plus PATH), on a free port, and waits until `readyPath` answers 200. */
-export async function startServer(name: string, script: string, env: Record<string, string>, portVariable: string, readyPath: string): Promise<Child> {
+/**
+ * Runs `node [nodeArgs] script` with exactly `env` (plus PATH), on a free port, and waits until `readyPath` answers
+ * 200. `nodeArgs` are Node's own flags, e.g. `--cpu-prof`.
+ */
+export async function startServer(name: string, script: string, env: Record<string, string>, portVariable: string, readyPath: string, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env, [portVariable]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { PATH: process.env.PATH ?? '', ...env, [portVariable]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const server = new Child(name, `http://127.0.0.1:${port}`, child);
-  const deadline = Date.now() + 30_000;
+  const spawnedAt = Date.now();
+  const deadline = spawnedAt + 30_000;
   for (;;) {
     if (!server.running) throw new Error(`${name} exited during start-up:\n${server.output.join('\n')}`);
-    if ((await fetch(`${server.url}${readyPath}`).catch(() => undefined))?.status === 200) return server;
+    if ((await fetch(`${server.url}${readyPath}`).catch(() => undefined))?.status === 200) {
+      server.readyAfterMs = Date.now() - spawnedAt;
+      return server;
+    }
     if (Date.now() > deadline) {
       await server.stop();
       throw new Error(`${name} did not answer ${readyPath} within 30 s:\n${server.output.join('\n')}`);

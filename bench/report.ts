@@ -1,4 +1,5 @@
 import type { HttpSummary, LatencySummary } from './load.js';
+import type { ProfileSummary } from './profile.js';
 import type { Aim, BenchResult, Ratio, RunResult } from './result.js';
 
 /** The aims of the issue, for this 2-core machine: benchmarks to report as met or missed, not tests. */
@@ -107,6 +108,7 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
           `whole machine ${u.machineBusyCpuS} of ${round3(u.wallS * u.cores)} CPU-s.`,
       );
     }
+    if (run.profile) lines.push(...profileLines(run.profile));
     if (run.checks.length > 0) {
       lines.push('', '| Check | | Detail |', '| --- | --- | --- |');
       for (const check of run.checks) lines.push(`| ${check.name} | ${check.ok ? 'ok' : '**VIOLATED**'} | ${check.detail} |`);
@@ -115,6 +117,17 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   }
   lines.push('## Settings', '', `Bench options: \`${JSON.stringify(result.options)}\``, '', `App settings: \`${JSON.stringify(result.appSettings)}\``, '');
   return lines.join('\n');
+}
+
+/** The top of the process's CPU profile: self time by area (package) and by function. */
+function profileLines(profile: ProfileSummary): string[] {
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const lines = ['', `CPU profile of the ${profile.process} (\`--cpu-prof\`, ${fmt(profile.busyMs)} ms busy): self time by area, then the top functions.`, ''];
+  lines.push('| Area | Self ms | Share |', '| --- | ---: | ---: |');
+  for (const entry of profile.byArea) lines.push(`| ${entry.name} | ${fmt(entry.selfMs)} | ${pct(entry.share)} |`);
+  lines.push('', '| Function | Self ms | Share |', '| --- | ---: | ---: |');
+  for (const entry of profile.top) lines.push(`| \`${entry.name.replaceAll('|', '\\|')}\` | ${fmt(entry.selfMs)} | ${pct(entry.share)} |`);
+  return lines;
 }
 
 function latencyRow(label: string, latency: LatencySummary, http?: HttpSummary): string {

@@ -1,6 +1,7 @@
 import type { Check } from './invariants.js';
 import type { HttpSummary, LatencySummary } from './load.js';
 import type { UsageReport } from './processes.js';
+import type { ProfileSummary } from './profile.js';
 
 /** What one scenario or baseline measured; the JSON report is a list of these plus aims and ratios. */
 export interface RunResult {
@@ -17,6 +18,8 @@ export interface RunResult {
   /** Statuses in PostgreSQL of the bookings the scenario got accepted. */
   outcomes?: Record<string, number>;
   usage?: UsageReport;
+  /** Where the measured app process spent its CPU during the run (V8 sampling profile). */
+  profile?: ProfileSummary;
   checks: Check[];
 }
 

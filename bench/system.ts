@@ -78,7 +78,7 @@ export class BenchSystem {
     try {
       await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
       await system.startInventory();
-      system.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, system.appEnv, 'GATEWAY_PORT', '/health/ready');
+      await system.startGateway();
       return system;
     } catch (error) {
       await system.destroy();
@@ -95,8 +95,19 @@ export class BenchSystem {
     return [this.gateway, this.inventory].filter((app): app is Child => app?.running === true).map((app) => ({ name: app.name, pid: app.pid }));
   }
 
-  async startInventory(): Promise<void> {
-    this.inventory = await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready');
+  /** With `profileDir`, the process writes a V8 CPU profile there when it stops. */
+  async startInventory(profileDir?: string): Promise<void> {
+    this.inventory = await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', profileFlags(profileDir));
+  }
+
+  async startGateway(profileDir?: string): Promise<void> {
+    this.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, this.appEnv, 'GATEWAY_PORT', '/health/ready', profileFlags(profileDir));
+  }
+
+  /** Graceful stop of the gateway (a profiled one writes its profile now). */
+  async stopGateway(): Promise<void> {
+    await this.gateway?.stop();
+    this.gateway = undefined;
   }
 
   /** Graceful stop: undecided messages go back to the queue, as in a rolling restart. */
@@ -157,6 +168,8 @@ export class BenchSystem {
     }
   }
 }
+
+const profileFlags = (dir: string | undefined) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
 
 async function importBuilt<T>(path: string): Promise<T> {
   return (await import(pathToFileURL(`${ROOT}${path}`).href)) as T;

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Accepted, TERMINAL_STATUSES } from '../api.js';
 import { LatencyHistogram, type LatencySummary } from '../load.js';
 import type { BenchOptions } from '../options.js';
@@ -51,4 +54,9 @@ export async function seatsTaken(system: BenchSystem, eventIds: number[]): Promi
 export async function outcomesOf(system: BenchSystem, bookingIds: string[]): Promise<Record<string, number>> {
   const rows = await system.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status', [bookingIds]);
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** A fresh directory for one process's `--cpu-prof` output. */
+export function profileDirFor(run: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `seatgrid-profile-${run}-`));
 }

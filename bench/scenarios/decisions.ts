@@ -3,7 +3,8 @@ import { checkEvents, settle } from '../invariants.js';
 import { Recorder, closedLoop, connectionPool, send } from '../load.js';
 import { UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
-import { type Context, outcomesOf, seatsTaken } from './common.js';
+import { summarizeProfileDir } from '../profile.js';
+import { type Context, outcomesOf, profileDirFor, seatsTaken } from './common.js';
 
 /**
  * Inventory decision rate: with the inventory stopped, `decisions` bookings of distinct seats are accepted through
@@ -32,9 +33,14 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
 
   log(`decisions: starting the inventory on a backlog of ${accepted.length}`);
   const meter = new UsageMeter(() => system.apps());
-  await system.startInventory();
+  const profileDir = await profileDirFor('decisions-inventory');
+  await system.startInventory(profileDir);
+  const startUpMs = system.inventory!.readyAfterMs;
   await settle(system, [eventId], accepted.length, options.settleTimeoutS * 1000);
   const usage = meter.stop();
+  await system.stopInventory();
+  const profile = await summarizeProfileDir(profileDir, 'inventory', startUpMs);
+  await system.startInventory();
   // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; its outbox event
   // (booking.held / booking.rejected) carries that transaction's time. Payment and confirmation come after, paced by
   // the payment provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY), and are reported separately.
@@ -72,6 +78,7 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
     },
     outcomes: await outcomesOf(system, accepted),
     usage,
+    profile,
     checks: await checkEvents(system, system.gatewayUrl, [eventId], accepted),
   };
 }

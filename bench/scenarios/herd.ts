@@ -4,7 +4,8 @@ import { type HttpSummary, type Reply, Recorder, closedLoop, connectionPool, eve
 import type { BenchOptions } from '../options.js';
 import { UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
-import { type Context, decisionsOf, seatsTaken } from './common.js';
+import { summarizeProfileDir } from '../profile.js';
+import { type Context, decisionsOf, profileDirFor, seatsTaken } from './common.js';
 
 /** As k6/thundering-herd.ts: a fifth of the buyers ask for the best 1–2 seats, the rest for one random seat. */
 const QUANTITY_SHARE = 0.2;
@@ -76,6 +77,11 @@ export async function warmUp(url: string, eventId: number, options: BenchOptions
 
 /** The thundering herd against SeatGrid: every buyer then polls GET /bookings/{id} until a terminal status. */
 export async function herd({ system, options, log }: Context): Promise<RunResult> {
+  // A gateway that writes a CPU profile of its warm-up and the herd (read once it stops, after the herd).
+  const profileDir = await profileDirFor('herd-gateway');
+  await system.stopGateway();
+  await system.startGateway(profileDir);
+  const startUpMs = system.gateway!.readyAfterMs;
   const warmUpEvent = await createEvent(system.gatewayUrl, 'bench herd warm-up', gridFor(options.seats));
   // The warm-up's bookings must be decided before the herd, or the inventory would still be busy with them.
   await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true), options.settleTimeoutS * 1000);
@@ -99,6 +105,9 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
     await pollPool.close();
   }
   const usage = meter.stop();
+  await system.stopGateway();
+  const profile = await summarizeProfileDir(profileDir, 'gateway', startUpMs);
+  await system.startGateway();
   const ids = accepted.map((a) => a.bookingId);
   await settle(system, [eventId], ids.length, options.settleTimeoutS * 1000);
   const decided = await decisionsOf(system, accepted);
@@ -118,6 +127,7 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
     },
     outcomes: decided.outcomes,
     usage,
+    profile,
     checks: await checkEvents(system, system.gatewayUrl, [eventId], ids, polled),
   };
 }
