@@ -15,15 +15,16 @@ const BUILT = {
   inventory: 'dist/apps/inventory/apps/inventory/src/main.js',
   migrate: 'dist/apps/inventory/apps/inventory/src/migrate.js',
   config: 'dist/apps/inventory/libs/config/src/index.js',
-  messaging: 'dist/apps/inventory/libs/messaging/src/index.js',
+  booking: 'dist/apps/inventory/libs/booking/src/index.js',
 };
 
 /** What the harness needs from the built libraries, typed here because it cannot import `@app/*` (see tsconfig). */
 interface BuiltConfig {
   CONFIG_ENV_NAMES: readonly string[];
+  loadConfig(env: Record<string, string>): { rabbitmq: { shards: number } };
 }
-interface BuiltMessaging {
-  bookingTopology(prefix: string): Record<string, string>;
+interface BuiltBooking {
+  bookingTopology(prefix: string, shards: number): Record<string, string | string[] | number>;
 }
 
 /** Variables the bench sets itself for every app; the same names in the bench's own environment are ignored. */
@@ -52,7 +53,7 @@ export class BenchSystem {
   private constructor(
     private readonly options: BenchOptions,
     configNames: readonly string[],
-    private readonly topologyOf: BuiltMessaging['bookingTopology'],
+    private readonly topologyOf: (prefix: string) => Record<string, string | string[] | number>,
     callerEnv: NodeJS.ProcessEnv,
   ) {
     this.databaseUrl = `${options.services.pg}/${this.name}`;
@@ -72,9 +73,10 @@ export class BenchSystem {
   /** Creates the database and schema (`migrate`), then starts the inventory and the gateway and waits until ready. */
   static async start(options: BenchOptions, callerEnv: NodeJS.ProcessEnv): Promise<BenchSystem> {
     for (const path of Object.values(BUILT)) if (!existsSync(`${ROOT}${path}`)) throw new Error(`${path} is missing: run \`npm run build\` first`);
-    const { CONFIG_ENV_NAMES } = await importBuilt<BuiltConfig>(BUILT.config);
-    const { bookingTopology } = await importBuilt<BuiltMessaging>(BUILT.messaging);
-    const system = new BenchSystem(options, CONFIG_ENV_NAMES, bookingTopology, callerEnv);
+    const { CONFIG_ENV_NAMES, loadConfig } = await importBuilt<BuiltConfig>(BUILT.config);
+    const { bookingTopology } = await importBuilt<BuiltBooking>(BUILT.booking);
+    const topologyOf = (prefix: string) => bookingTopology(prefix, loadConfig(system.appEnv).rabbitmq.shards);
+    const system: BenchSystem = new BenchSystem(options, CONFIG_ENV_NAMES, (prefix) => topologyOf(prefix), callerEnv);
     try {
       await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
       await system.startInventory();
@@ -140,14 +142,14 @@ export class BenchSystem {
     }
   }
 
-  /** Every `…Queue` and `…Exchange` of the built topology, so that names added to it later are removed too. */
-  private async deleteBrokerObjects(topology: Record<string, string>): Promise<void> {
+  /** Every queue and exchange of the built topology (`…Queue(s)`, `…Exchange(s)`), so that names added to it later are removed too. */
+  private async deleteBrokerObjects(topology: Record<string, string | string[] | number>): Promise<void> {
     const connection = await amqp.connect(this.options.services.amqp);
+    const named = (suffix: RegExp) => Object.entries(topology).flatMap(([key, value]) => (suffix.test(key) ? [value].flat() : [])).map(String);
     try {
       const channel = await connection.createChannel();
-      const entries = Object.entries(topology);
-      for (const [key, queue] of entries) if (key.endsWith('Queue')) await channel.deleteQueue(queue);
-      for (const [key, exchange] of entries) if (key.endsWith('Exchange')) await channel.deleteExchange(exchange);
+      for (const queue of named(/Queues?$/)) await channel.deleteQueue(queue);
+      for (const exchange of named(/Exchanges?$/)) await channel.deleteExchange(exchange);
     } finally {
       await connection.close();
     }

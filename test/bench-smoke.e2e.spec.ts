@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { bookingTopology } from '@app/messaging';
+import { bookingTopology } from '@app/booking';
+import { loadConfig } from '@app/config';
 import type { BenchResult } from '../bench/result.js';
 import { SERVICES } from './support/test-system.js';
 
@@ -73,9 +74,9 @@ describe('npm run bench -- --smoke', () => {
     expect(keys).toEqual([]);
 
     const connection = await amqp.connect(SERVICES.AMQP);
-    const topology = bookingTopology(result.namespace.replace('_', '-'));
+    const topology = bookingTopology(result.namespace.replace('_', '-'), loadConfig({}).rabbitmq.shards);
     const present: string[] = [];
-    for (const queue of [topology.requestsQueue, topology.retryQueue, topology.deadLetterQueue]) {
+    for (const queue of [...topology.shardQueues, ...topology.retryQueues, topology.deadLetterQueue]) {
       // Checking a missing queue closes the channel, so each check gets its own.
       const channel = await connection.createChannel();
       channel.on('error', () => undefined);

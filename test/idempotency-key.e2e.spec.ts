@@ -32,7 +32,7 @@ describe('Idempotency-Key on POST /bookings', () => {
     expect(new Set(replies.map((reply) => reply.body.bookingId)).size).toBe(1);
     await api.waitForDecision(replies[0].body.bookingId);
     expect(await bookingsOfUser('racer')).toBe(1);
-    expect(await env.queueDepth(env.topology.requestsQueue)).toBe(0);
+    expect(await env.commandsQueued()).toBe(0);
   });
 
   it('should refuse the same key with a different body', async () => {

@@ -34,6 +34,6 @@ describe('poison booking messages', () => {
 
     const reply = await api.book('after-poison', { eventId: event.id, quantity: 2 });
     expect(await api.waitForDecision(reply.body.bookingId)).toMatchObject({ status: 'CONFIRMED' });
-    expect(await env.queueDepth(env.topology.requestsQueue)).toBe(0);
+    expect(await env.commandsQueued()).toBe(0);
   });
 });

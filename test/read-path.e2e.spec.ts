@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { seatMapRows } from '@app/redis';
+import { seatMapRows } from '@app/seat-map';
 import { GatewayClient } from './support/api.js';
 import { metricValue } from './support/metrics.js';
 import { SERVICES, TestEnvironment, waitFor } from './support/test-system.js';
@@ -98,7 +98,7 @@ describe('seat-map cache and fast refusals', () => {
     expect(refusals[0].body.message).toMatch(new RegExp(`event ${event.id} is sold out|already taken: row 1 col [12]`));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await recorded()).toBe(before);
-    expect(await env.queueDepth(env.topology.requestsQueue)).toBe(0);
+    expect(await env.commandsQueued()).toBe(0);
     expect(await metricValue(second.baseUrl, 'seatgrid_bookings_refused_total')).toBeGreaterThanOrEqual(50);
   });
 

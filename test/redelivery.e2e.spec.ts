@@ -22,7 +22,7 @@ describe('redelivered booking messages', () => {
     await close();
 
     expect(await api.waitForDecision(message.bookingId)).toMatchObject({ status: 'CONFIRMED', seats: [{ row: 1, col: 2 }] });
-    await waitFor(async () => (await env.queueDepth(env.topology.requestsQueue)) === 0, 'both copies acknowledged');
+    await waitFor(async () => (await env.commandsQueued()) === 0, 'both copies acknowledged');
     expect(await bookingsOf(message.bookingId)).toEqual([{ status: 'CONFIRMED' }]);
     expect(await api.stats(event.id)).toMatchObject({ seats: { available: 3, held: 0, booked: 1 }, bookings: { CONFIRMED: 1 } });
   });
@@ -36,7 +36,7 @@ describe('redelivered booking messages', () => {
     await publishRaw(channel, env.topology, message, { eventId: event.id });
     await close();
 
-    await waitFor(async () => (await env.queueDepth(env.topology.requestsQueue)) === 0, 'the late copy acknowledged');
+    await waitFor(async () => (await env.commandsQueued()) === 0, 'the late copy acknowledged');
     expect(await bookingsOf(message.bookingId)).toEqual([{ status: 'CONFIRMED' }]);
     const [seat] = await env.sql<{ booking_id: string; status: string }>('SELECT booking_id, status FROM seats WHERE event_id = $1', [event.id]);
     expect(seat).toEqual({ booking_id: message.bookingId, status: 'BOOKED' });

@@ -1,4 +1,5 @@
-import { type BookingView, type EventStatsView, type EventView, type SeatDto, TERMINAL_BOOKING_STATUSES } from '@app/contracts';
+import { SETTLED_STATUSES } from '@app/booking';
+import type { BookingView, EventStatsView, EventView, Seat } from '@app/contracts';
 
 export interface Reply<T = any> {
   status: number;
@@ -27,7 +28,7 @@ export class GatewayClient {
     return reply.body;
   }
 
-  book(userId: string, body: { eventId: number; seats?: SeatDto[]; quantity?: number }): Promise<Reply> {
+  book(userId: string, body: { eventId: number; seats?: Seat[]; quantity?: number }): Promise<Reply> {
     return this.request('POST', '/bookings', { body, headers: { 'x-user-id': userId } });
   }
 
@@ -36,7 +37,7 @@ export class GatewayClient {
   }
 
   /** Polls like a buyer until the booking reaches a terminal status (or `until`). */
-  async waitForDecision(bookingId: string, { timeoutMs = 20_000, until = TERMINAL_BOOKING_STATUSES } = {}): Promise<BookingView> {
+  async waitForDecision(bookingId: string, { timeoutMs = 20_000, until = SETTLED_STATUSES } = {}): Promise<BookingView> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const reply = await this.request<BookingView>('GET', `/bookings/${bookingId}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, Options } from 'amqplib';
-import { BookingRequestedV1, messageName } from '@app/contracts';
-import { commandRoutingKey, type BookingTopology } from '@app/messaging';
+import { type BookingTopology, commandRoutingKey } from '@app/booking';
+import { BookingRequestedV1 } from '@app/contracts';
 
 export function bookingRequest(eventId: number, fields: Partial<BookingRequestedV1> = {}): BookingRequestedV1 {
   return BookingRequestedV1.create({ bookingId: randomUUID(), eventId, userId: 'direct', seats: [{ row: 1, col: 1 }], requestedAt: new Date().toISOString(), ...fields });
@@ -10,6 +10,7 @@ export function bookingRequest(eventId: number, fields: Partial<BookingRequested
 /** Publishes raw bytes the way the gateway would (or would not) and waits for the broker's confirm. */
 export async function publishRaw(channel: ConfirmChannel, topology: BookingTopology, content: Buffer | object, options: Options.Publish & { eventId?: number } = {}): Promise<void> {
   const body = Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content));
-  channel.publish(topology.requestsExchange, commandRoutingKey(BookingRequestedV1, options.eventId ?? 1), body, { persistent: true, type: messageName(BookingRequestedV1), ...options });
+  const { eventId = 1, ...properties } = options;
+  channel.publish(topology.commandsExchange, commandRoutingKey(BookingRequestedV1.name, eventId, topology.shards), body, { persistent: true, type: BookingRequestedV1.name, ...properties });
   await channel.waitForConfirms();
 }

@@ -6,8 +6,9 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { type AppConfig, loadConfig } from '@app/config';
+import { bookingTopology } from '@app/booking';
 import { migrateDatabase } from '@app/database';
-import { bookingTopology } from '@app/messaging';
+import { PAYMENT_MIGRATIONS } from '@app/payment';
 import { GatewayClient } from './api.js';
 
 export const SERVICES = { PG: 'postgres://postgres@127.0.0.1:5432', REDIS: 'redis://127.0.0.1:6379', AMQP: 'amqp://guest:guest@127.0.0.1:5672' };
@@ -61,17 +62,19 @@ export class TestEnvironment {
       // Payments succeed quickly unless a spec asks otherwise: the saga's own specs set these.
       PAYMENT_FAILURE_RATE: '0',
       PAYMENT_LATENCY_MS: '5',
+      // Two shards keep the routing exercised without declaring sixteen quorum queues per spec.
+      SHARDS: '2',
       ...env,
     };
     this.config = loadConfig(this.env);
   }
 
   get topology() {
-    return bookingTopology(this.config.rabbitmq.prefix);
+    return bookingTopology(this.config.rabbitmq.prefix, this.config.rabbitmq.shards);
   }
 
   async migrate(): Promise<this> {
-    await migrateDatabase(this.config);
+    await migrateDatabase(this.config, PAYMENT_MIGRATIONS);
     return this;
   }
 
@@ -114,14 +117,21 @@ export class TestEnvironment {
     return { channel, close: () => connection.close() };
   }
 
-  /** Messages waiting in one of this environment's queues. */
-  async queueDepth(queue: string): Promise<number> {
+  /** Messages waiting in these queues of this environment (all of them summed). */
+  async queueDepth(...queues: string[]): Promise<number> {
     const { channel, close } = await this.amqpChannel();
     try {
-      return (await channel.checkQueue(queue)).messageCount;
+      let total = 0;
+      for (const queue of queues) total += (await channel.checkQueue(queue)).messageCount;
+      return total;
     } finally {
       await close();
     }
+  }
+
+  /** Booking commands waiting in the shard queues for an inventory. */
+  commandsQueued(): Promise<number> {
+    return this.queueDepth(...this.topology.shardQueues);
   }
 
   async destroy(): Promise<void> {
@@ -137,8 +147,8 @@ export class TestEnvironment {
   private async deleteBrokerObjects(): Promise<void> {
     const { channel, close } = await this.amqpChannel();
     const topology = this.topology;
-    for (const queue of [topology.requestsQueue, topology.retryQueue, topology.deadLetterQueue]) await channel.deleteQueue(queue);
-    for (const exchange of [topology.requestsExchange, topology.retryExchange, topology.deadLetterExchange, topology.eventsExchange]) await channel.deleteExchange(exchange);
+    for (const queue of [...topology.shardQueues, ...topology.retryQueues, topology.deadLetterQueue]) await channel.deleteQueue(queue);
+    for (const exchange of [topology.commandsExchange, ...topology.retryExchanges, topology.deadLetterExchange, topology.eventsExchange]) await channel.deleteExchange(exchange);
     await close();
   }
 

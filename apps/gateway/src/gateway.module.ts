@@ -2,10 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { loggingModule, ObservabilityModule } from '@app/observability';
-import { RedisModule } from '@app/redis';
-import { BookingPublisher } from './bookings/booking.publisher.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
+import { BookingPublisher } from './publishing/booking.publisher.js';
+import { PublishingModule } from './publishing/publishing.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -15,11 +15,10 @@ export class GatewayModule {
       imports: [
         ConfigModule.forRoot(config),
         loggingModule(config.logLevel),
-        DatabaseModule,
-        RedisModule,
+        DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
-        ObservabilityModule.forApp(BookingPublisher, BookingsModule),
+        ObservabilityModule.forApp(BookingPublisher, PublishingModule),
       ],
     };
   }

@@ -3,14 +3,9 @@ import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { AmqpServer } from '@app/messaging';
 import { loggingModule, ObservabilityModule } from '@app/observability';
-import { PaymentModule } from '@app/payment';
-import { RedisModule } from '@app/redis';
-import { BookingModule } from './booking/booking.module.js';
-import { MessagingModule } from './messaging/messaging.module.js';
-import { InventoryMonitor } from './monitoring/inventory.monitor.js';
-import { OutboxModule } from './outbox/outbox.module.js';
-import { ProjectionModule } from './projection/projection.module.js';
-import { SagaModule } from './saga/saga.module.js';
+import { BookingDecisionModule } from './booking/booking.module.js';
+import { ConsumerModule } from './consumer/consumer.module.js';
+import { MonitoringModule } from './monitoring/monitoring.module.js';
 
 @Module({})
 export class InventoryModule {
@@ -20,17 +15,12 @@ export class InventoryModule {
       imports: [
         ConfigModule.forRoot(config),
         loggingModule(config.logLevel),
-        DatabaseModule,
-        RedisModule,
-        MessagingModule,
-        ObservabilityModule.forApp(AmqpServer, MessagingModule),
-        PaymentModule,
-        OutboxModule,
-        ProjectionModule,
-        BookingModule,
-        SagaModule,
+        DatabaseModule.forRoot(),
+        ConsumerModule,
+        ObservabilityModule.forApp(AmqpServer, ConsumerModule),
+        BookingDecisionModule,
+        MonitoringModule,
       ],
-      providers: [InventoryMonitor],
     };
   }
 }

@@ -5,11 +5,11 @@ import { AmqpServer } from '@app/messaging';
 import { startTracing } from '@app/observability';
 import { InventoryModule } from './inventory.module.js';
 
-/** Consumes booking requests from RabbitMQ; serves only health and metrics over HTTP. */
+/** Consumes booking commands from RabbitMQ; serves only health and metrics over HTTP. */
 const config = loadConfigOrExit();
 startTracing('seatgrid-inventory', config.otel.endpoint);
 // On shutdown the consumer drains first, so that the saga still runs while the last batches commit.
-const app = await createHttpApp(InventoryModule.forRoot(config), (running) => running.get(AmqpServer).close());
+const app = await createHttpApp(InventoryModule.forRoot(config), config, (running) => running.get(AmqpServer).close());
 app.connectMicroservice({ strategy: app.get(AmqpServer) });
 await app.startAllMicroservices();
 await app.listen(config.inventory.port, '0.0.0.0');

@@ -39,9 +39,17 @@ export class EnvDto {
   @Transform(toNumber) @IsInt() @Min(100) @Max(60_000)
   PUBLISH_CONFIRM_TIMEOUT_MS = 5000;
 
-  /** Unacknowledged booking messages one inventory consumer may hold (also the largest batch). */
+  /** Unacknowledged booking messages one inventory consumer may hold per shard queue. */
   @Transform(toNumber) @IsInt() @Min(1) @Max(5000)
   RABBITMQ_PREFETCH = 500;
+
+  /** Shard queues that commands are spread over by event id; every gateway and inventory must use the same number. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(256)
+  SHARDS = 16;
+
+  /** An inventory whose oldest unacknowledged message is older than this has stopped making progress (health fails). */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(3600)
+  CONSUMER_STALL_SECONDS = 60;
 
   /** Most booking requests decided in one PostgreSQL transaction. */
   @Transform(toNumber) @IsInt() @Min(1) @Max(5000)
@@ -49,6 +57,14 @@ export class EnvDto {
 
   @Transform(toNumber) @IsInt() @Min(1) @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** The gateway's separate pool for cold reads (stats, booking views, seat maps without Redis). */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(100)
+  DATABASE_READ_POOL_SIZE = 4;
+
+  /** A request (headers and body) still arriving after this long is cut off. */
+  @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   /** How long seats stay HELD for a buyer whose payment has not completed; then EXPIRED and released. */
   @Transform(toNumber) @IsInt() @Min(1) @Max(86_400)
@@ -89,11 +105,12 @@ export class EnvDto {
 
 /** The validated configuration; an abstract class so that Nest can inject it by type. */
 export abstract class AppConfig {
-  abstract readonly database: { url: string; poolSize: number };
+  abstract readonly database: { url: string; poolSize: number; readPoolSize: number };
   abstract readonly redis: { url: string; prefix: string };
-  abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; publishConfirmTimeoutMs: number };
+  abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; shards: number; publishConfirmTimeoutMs: number };
+  abstract readonly http: { requestTimeoutMs: number };
   abstract readonly gateway: { port: number; adminToken?: string };
-  abstract readonly inventory: { port: number; batchSize: number };
+  abstract readonly inventory: { port: number; batchSize: number; stallSeconds: number };
   abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
   abstract readonly logLevel: string;
@@ -119,11 +136,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(errors.map((error) => `${error.property}=${JSON.stringify(provided[error.property] ?? null)}: ${Object.values(error.constraints ?? {}).join('; ')}`));
   }
   return {
-    database: { url: dto.DATABASE_URL, poolSize: dto.DATABASE_POOL_SIZE },
+    database: { url: dto.DATABASE_URL, poolSize: dto.DATABASE_POOL_SIZE, readPoolSize: dto.DATABASE_READ_POOL_SIZE },
     redis: { url: dto.REDIS_URL, prefix: dto.REDIS_PREFIX },
-    rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
+    rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, shards: dto.SHARDS, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
+    http: { requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_MS },
     gateway: { port: dto.GATEWAY_PORT, adminToken: dto.ADMIN_TOKEN },
-    inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE },
+    inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE, stallSeconds: dto.CONSUMER_STALL_SECONDS },
     saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
     logLevel: dto.LOG_LEVEL,

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-
-export const MAX_GRID_SIDE = 1000;
+import { MAX_GRID_SIDE } from './limits.js';
 
 export class CreateEventDto {
   @ApiProperty({ example: 'Arctic Monkeys, Wembley', maxLength: 200 })
@@ -37,6 +36,9 @@ export class EventDetailsView extends EventView {
   @ApiProperty() held: number;
   @ApiProperty() booked: number;
 }
+
+export const SEAT_STATUSES = ['AVAILABLE', 'HELD', 'BOOKED'] as const;
+export type SeatStatus = (typeof SEAT_STATUSES)[number];
 
 /** One character a seat, one string a row: a 100×100 map is ~10 kB of JSON instead of ~400 kB of objects. */
 export const SEAT_MAP_LEGEND = { A: 'AVAILABLE', H: 'HELD', B: 'BOOKED' } as const;

@@ -1,3 +1,6 @@
-export * from './booking.dto.js';
+export * from './booking-request.schema.js';
+export * from './booking.views.js';
 export * from './event.dto.js';
+export * from './limits.js';
 export * from './messages/index.js';
+export * from './schema.js';

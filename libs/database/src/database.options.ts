@@ -1,24 +1,32 @@
-import type { DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 import type { AppConfig } from '@app/config';
-import { BookingEntity } from './entities/booking.entity.js';
-import { EventEntity } from './entities/event.entity.js';
-import { SeatEntity } from './entities/seat.entity.js';
 import { BookingCore1763900000000 } from './migrations/1763900000000-booking-core.js';
 import { BookingSaga1763910000000 } from './migrations/1763910000000-booking-saga.js';
 import { BookingTrace1763920000000 } from './migrations/1763920000000-booking-trace.js';
+import { DecidedAtOutboxPruned1764200000000 } from './migrations/1764200000000-decided-at-outbox-pruned.js';
 
-export const ENTITIES = [EventEntity, SeatEntity, BookingEntity];
 /** Listed explicitly (no glob) so that the same list works from sources, tests and the built app. */
-export const MIGRATIONS = [BookingCore1763900000000, BookingSaga1763910000000, BookingTrace1763920000000];
+export const MIGRATIONS = [BookingCore1763900000000, BookingSaga1763910000000, BookingTrace1763920000000, DecidedAtOutboxPruned1764200000000];
 
-export function buildDataSourceOptions(config: Pick<AppConfig, 'database'>): DataSourceOptions {
+/** The cold-read pool: stats, booking views, seat maps while Redis is down. Apart, so that it can never starve intake or health. */
+export const READS = 'reads';
+
+/**
+ * SeatGrid talks to PostgreSQL in SQL through TypeORM's DataSource (pool, transactions, migrations, health); schema
+ * comes only from committed migrations, never `synchronize`. A pool that cannot give a connection within
+ * `acquireTimeoutMs` fails the query (a transient error, answered 503), rather than letting requests queue.
+ */
+export function buildDataSourceOptions(
+  config: Pick<AppConfig, 'database'>,
+  { poolSize = config.database.poolSize, acquireTimeoutMs = 5000, migrations = MIGRATIONS }: { poolSize?: number; acquireTimeoutMs?: number; migrations?: (new () => MigrationInterface)[] } = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.database.url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: [],
+    migrations,
     migrationsTransactionMode: 'each',
     synchronize: false,
-    extra: { max: config.database.poolSize, connectionTimeoutMillis: 5000 },
+    extra: { max: poolSize, connectionTimeoutMillis: acquireTimeoutMs },
   };
 }

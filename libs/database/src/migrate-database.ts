@@ -1,24 +1,22 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import type { AppConfig } from '@app/config';
-import { buildDataSourceOptions } from './database.options.js';
+import { buildDataSourceOptions, MIGRATIONS } from './database.options.js';
 
 /** Arbitrary constant: serialises migration runs of several replicas starting at once. */
 const MIGRATION_LOCK_ID = 7_140_221;
 
-/** Creates the database named in DATABASE_URL when it does not exist (connecting to the `postgres` database). */
+/** Creates the database named in DATABASE_URL when it does not exist (connected to the `postgres` database). */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const target = new URL(databaseUrl);
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
+  const server = await new DataSource({ type: 'postgres', url: admin.toString(), extra: { max: 1 } }).initialize();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch(ignoreDuplicateDatabase);
+    const found: unknown[] = await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.length === 0) await server.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch(ignoreDuplicateDatabase);
   } finally {
-    await client.end();
+    await server.destroy();
   }
 }
 
@@ -26,10 +24,13 @@ function ignoreDuplicateDatabase(error: { code?: string }): void {
   if (error.code !== '42P04' && error.code !== '23505') throw error;
 }
 
-/** Creates the database if needed and applies every pending migration; safe to run from several processes. */
-export async function migrateDatabase(config: Pick<AppConfig, 'database'>): Promise<string[]> {
+/**
+ * Creates the database if needed and applies every pending migration (SeatGrid's, plus `extra` ones such as the
+ * payment provider's ledger); safe to run from several processes at once.
+ */
+export async function migrateDatabase(config: Pick<AppConfig, 'database'>, extra: (new () => MigrationInterface)[] = []): Promise<string[]> {
   await ensureDatabase(config.database.url);
-  const dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
+  const dataSource = await new DataSource(buildDataSourceOptions(config, { poolSize: 2, migrations: [...MIGRATIONS, ...extra] })).initialize();
   const lock = dataSource.createQueryRunner();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorView } from '@app/contracts';
+import { isTransientDatabaseError } from '@app/database';
 
 const REASON_PHRASES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large',
@@ -44,6 +45,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       return { statusCode: exception.getStatus(), message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message) };
     }
     if (isClientFrameworkError(exception)) return { statusCode: exception.statusCode, message: exception.message };
+    // A pool that had no connection in time, or a database that went away: come back soon, nothing was done.
+    if (isTransientDatabaseError(exception)) return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, message: 'database unavailable, please retry' };
     return { statusCode: 500, message: 'Internal server error' };
   }
 }

@@ -49,11 +49,6 @@ export class AmqpConnection {
     this.model.on('error', (error: Error) => this.logger.warn(`${this.name}: RabbitMQ connection error (${error.message})`));
   }
 
-  /** Resolves once connected (for start-up paths that must not continue without the broker). */
-  async waitForConnect(): Promise<void> {
-    await this.model?.waitForConnect();
-  }
-
   async close(): Promise<void> {
     this.isConnected = false;
     await this.model?.close().catch(() => undefined);

@@ -1,18 +1,21 @@
-import { BaseRpcContext } from '@nestjs/microservices';
+import { BaseRpcContext, EventPattern } from '@nestjs/microservices';
 import type { ConsumeMessage } from 'amqplib';
 
-/** What a message handler may know about the delivery besides the payload. */
-export class AmqpContext extends BaseRpcContext<[ConsumeMessage]> {
-  getMessage(): ConsumeMessage {
+/** The deliveries a handler call carries: one, or a whole batch for batch handlers. */
+export class AmqpContext extends BaseRpcContext<[ConsumeMessage[]]> {
+  getMessages(): ConsumeMessage[] {
     return this.args[0];
   }
-
-  getHeader(name: string): unknown {
-    return this.args[0].properties.headers?.[name];
-  }
-
-  /** True when RabbitMQ delivers the message again (e.g. after a consumer crash before its ack). */
-  isRedelivered(): boolean {
-    return this.args[0].fields.redelivered;
-  }
 }
+
+/** What a batch handler receives for each delivery. */
+export interface Delivery {
+  payload: unknown;
+  message: ConsumeMessage;
+}
+
+/** A batch handler answers each delivery in order: undefined when handled, else the error (its class decides). */
+export type BatchOutcome = (Error | undefined)[];
+
+/** The handler of message `name` receives every delivery of one tick at once (up to the batch limit) as `Delivery[]`. */
+export const BatchEventPattern = (name: string): MethodDecorator => EventPattern<string>(name, { batch: true });

@@ -1,54 +1,85 @@
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { lastValueFrom } from 'rxjs';
+import { BatchWindow } from '@app/common';
 import { AmqpConnection } from './amqp-connection.js';
-import { AmqpContext } from './amqp.context.js';
-import { assertBookingTopology, type BookingTopology } from './booking-topology.js';
-import { isPermanent } from './message-errors.js';
+import { AmqpContext, type BatchOutcome, type Delivery } from './amqp.context.js';
+import { DeliveryLedger, type OpenDelivery } from './delivery-ledger.js';
+import { type DeadLetterKind, FailureRouter, type RetryPolicy } from './failure-router.js';
+import { isPermanent, PermanentMessageError } from './message-errors.js';
 
 export interface AmqpServerOptions {
   url: string;
-  topology: BookingTopology;
+  /** Declares what the server consumes and publishes to; run on every connect and after the broker cancels a consumer. */
+  declare(channel: Channel): Promise<void>;
+  /** Queues consumed from the start ({@link AmqpServer.consume} adds more). */
+  queues: readonly string[];
   /** The message names (AMQP `type` property) this service must handle, each with exactly one handler. */
-  handles: string[];
+  handles: readonly string[];
+  /** Unacknowledged deliveries per consumer (per queue). */
   prefetch: number;
-  /** Delays of the bounded retries for transient failures; after the last one the message is dead-lettered. */
-  retryDelaysMs?: number[];
-  /** Told of every message sent to the dead-letter queue (metrics). */
-  onDeadLetter?: (reason: 'permanent' | 'retries_exhausted') => void;
+  /** Most deliveries handed to a batch handler at once. */
+  maxBatch: number;
+  /** Larger messages are dead-lettered unread. */
+  maxMessageBytes: number;
+  retry: RetryPolicy;
+  onDeadLetter?: (kind: DeadLetterKind) => void;
 }
 
-export interface QueueStats {
-  queue: 'requests' | 'retry' | 'dead';
-  messages: number;
-  consumers: number;
+interface Queued {
+  handler: MessageHandler;
+  delivery: Delivery;
+  opened: OpenDelivery;
+  channel: Channel;
+  ledger: DeliveryLedger;
 }
 
-export const DEATH_REASON_HEADER = 'x-seatgrid-death-reason';
-const ATTEMPT_HEADER = 'x-seatgrid-attempt';
+const RESUBSCRIBE_DELAY_MS = 1000;
 
 /**
  * Nest transport strategy over RabbitMQ: routes each delivery by its `type` property to its one `@EventPattern`
- * handler and acknowledges it after the handler resolves. Permanent failures are dead-lettered with the reason,
- * transient ones are retried through a delay queue a bounded number of times — never requeued in a loop.
+ * handler — batch handlers get every delivery of a tick at once — and acknowledges after the handler resolves, one
+ * `multiple` ack per tick. Failures are settled by {@link FailureRouter}; a consumer the broker cancels (its queue was
+ * deleted) is declared and subscribed again.
  */
 export class AmqpServer extends Server implements CustomTransportStrategy {
   private readonly connection: AmqpConnection;
+  private readonly failures: FailureRouter;
   private readonly inFlight = new Set<Promise<void>>();
-  private consumer?: { channel: Channel; tag: string };
+  private readonly wanted: Set<string>;
+  private readonly consumerTags = new Map<string, string>();
+  private readonly batches: BatchWindow<Queued>;
+  private channel?: Channel;
+  private ledger?: DeliveryLedger;
   private publisher?: ConfirmChannel;
   private model?: ChannelModel;
   private closing = false;
 
   constructor(private readonly options: AmqpServerOptions) {
     super();
+    this.wanted = new Set(options.queues);
     this.connection = new AmqpConnection(options.url, 'consumer');
-    this.connection.onConnect((model) => this.setUpChannels(model));
+    this.connection.onConnect((model) => this.setUp(model));
+    this.failures = new FailureRouter(options.retry, () => this.publisher, options.onDeadLetter);
+    this.batches = new BatchWindow(options.maxBatch, (_, queued) => this.track(this.handleBatch(queued)));
   }
 
-  /** Connected and consuming (readiness). */
+  /** Connected and consuming every queue it should (readiness). */
   get brokerReady(): boolean {
-    return this.connection.connected && this.consumer !== undefined;
+    return this.connection.connected && [...this.wanted].every((queue) => this.consumerTags.has(queue));
+  }
+
+  /** Milliseconds the oldest unacknowledged delivery has waited: a consumer that stopped making progress shows here. */
+  get oldestDeliveryAgeMs(): number {
+    return this.ledger?.oldestAgeMs() ?? 0;
+  }
+
+  get inFlightCount(): number {
+    return this.ledger?.size ?? 0;
+  }
+
+  get consumedQueues(): string[] {
+    return [...this.consumerTags.keys()];
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
@@ -61,36 +92,41 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /** Starts consuming a queue (now, or once connected). */
+  async consume(queue: string): Promise<void> {
+    this.wanted.add(queue);
+    if (this.channel && !this.consumerTags.has(queue)) await this.subscribe(this.channel, queue);
+  }
+
+  /** Stops taking deliveries from a queue; the ones being handled still finish. */
+  async cancel(queue: string): Promise<void> {
+    this.wanted.delete(queue);
+    const tag = this.consumerTags.get(queue);
+    this.consumerTags.delete(queue);
+    if (tag && this.channel) await this.channel.cancel(tag).catch(() => undefined);
+  }
+
   /** Stops taking deliveries, lets the in-flight ones finish (ack or dead-letter), then disconnects. */
   async close(): Promise<void> {
     this.closing = true;
-    if (this.consumer) await this.consumer.channel.cancel(this.consumer.tag).catch(() => undefined);
+    for (const queue of [...this.consumerTags.keys()]) await this.cancel(queue);
     await Promise.allSettled([...this.inFlight]);
+    await new Promise((resolve) => setImmediate(resolve)); // the last coalesced ack
     await this.connection.close();
   }
 
-  /** Deliveries being handled and not yet acknowledged. */
-  get inFlightCount(): number {
-    return this.inFlight.size;
-  }
-
-  /** Ready messages and consumers of the booking queues, as the broker reports them (consumer lag). */
-  async queueStats(): Promise<QueueStats[]> {
+  /** Ready messages and consumers of queues, as the broker reports them; a queue that is missing is left out. */
+  async queueStats(queues: readonly string[]): Promise<{ queue: string; messages: number; consumers: number }[]> {
     if (!this.model) return [];
-    const channel = await this.model.createChannel();
-    channel.on('error', () => undefined); // a missing queue closes this probe channel only
-    try {
-      const { requestsQueue, retryQueue, deadLetterQueue } = this.options.topology;
-      const names = { requests: requestsQueue, retry: retryQueue, dead: deadLetterQueue } as const;
-      const stats: QueueStats[] = [];
-      for (const [queue, name] of Object.entries(names) as [QueueStats['queue'], string][]) {
-        const { messageCount, consumerCount } = await channel.checkQueue(name);
-        stats.push({ queue, messages: messageCount, consumers: consumerCount });
-      }
-      return stats;
-    } finally {
-      await channel.close().catch(() => undefined);
+    const stats = [];
+    for (const queue of queues) {
+      const probe = await this.model.createChannel();
+      probe.on('error', () => undefined); // a missing queue closes this probe channel only
+      const found = await probe.checkQueue(queue).catch(() => undefined);
+      if (found) stats.push({ queue, messages: found.messageCount, consumers: found.consumerCount });
+      await probe.close().catch(() => undefined);
     }
+    return stats;
   }
 
   on(): never {
@@ -111,76 +147,98 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async setUpChannels(model: ChannelModel): Promise<void> {
+  private async setUp(model: ChannelModel): Promise<void> {
     this.model = model;
     const publisher = await model.createConfirmChannel();
     publisher.on('error', () => undefined);
     const channel = await model.createChannel();
     channel.on('error', () => undefined);
-    await assertBookingTopology(channel, this.options.topology);
+    channel.on('close', () => {
+      if (this.channel !== channel) return;
+      this.channel = undefined;
+      this.consumerTags.clear();
+    });
+    await this.options.declare(channel);
     await channel.prefetch(this.options.prefetch);
     this.publisher = publisher;
+    this.ledger = new DeliveryLedger(channel);
+    this.channel = channel;
     if (this.closing) return;
-    const { consumerTag } = await channel.consume(this.options.topology.requestsQueue, (message) => message && this.track(this.handle(channel, message)), { noAck: false });
-    this.consumer = { channel, tag: consumerTag };
-    channel.on('close', () => this.consumer?.channel === channel && (this.consumer = undefined));
+    for (const queue of this.wanted) await this.subscribe(channel, queue);
+  }
+
+  private async subscribe(channel: Channel, queue: string): Promise<void> {
+    const ledger = this.ledger!;
+    const { consumerTag } = await channel.consume(queue, (message) => (message ? this.receive(channel, ledger, message) : this.cancelledByBroker(queue)), { noAck: false });
+    this.consumerTags.set(queue, consumerTag);
+  }
+
+  /** The broker cancelled the consumer (queue deleted): declare the topology again and resubscribe. */
+  private cancelledByBroker(queue: string): void {
+    this.consumerTags.delete(queue);
+    this.logger.warn?.(`RabbitMQ cancelled the consumer of ${queue}; declaring it again`);
+    const retry = async () => {
+      const channel = this.channel;
+      if (this.closing || !this.wanted.has(queue) || this.consumerTags.has(queue) || !channel) return;
+      try {
+        await this.options.declare(channel);
+        await this.subscribe(channel, queue);
+      } catch {
+        setTimeout(() => void retry(), RESUBSCRIBE_DELAY_MS).unref();
+      }
+    };
+    setTimeout(() => void retry(), RESUBSCRIBE_DELAY_MS / 10).unref();
+  }
+
+  private receive(channel: Channel, ledger: DeliveryLedger, message: ConsumeMessage): void {
+    const opened = ledger.add(message);
+    try {
+      if (message.content.length > this.options.maxMessageBytes) throw new PermanentMessageError(`message of ${message.content.length} bytes exceeds the ${this.options.maxMessageBytes}-byte limit`);
+      const type = message.properties.type ?? '';
+      const handler = this.messageHandlers.get(type);
+      if (!handler) throw new PermanentMessageError(`no handler for message type "${type}"`);
+      const payload: unknown = JSON.parse(message.content.toString('utf8'));
+      if (handler.extras?.batch) this.batches.add(type, { handler, delivery: { payload, message }, opened, channel, ledger });
+      else this.track(this.handleOne(handler, payload, message, opened, channel, ledger));
+    } catch (error) {
+      this.track(this.failures.settle(channel, ledger, opened, message, error));
+    }
+  }
+
+  private async handleBatch(queued: Queued[]): Promise<void> {
+    const deliveries = queued.map((q) => q.delivery);
+    let outcome: BatchOutcome;
+    try {
+      outcome = (await this.invoke(queued[0].handler, deliveries, deliveries.map((d) => d.message))) as BatchOutcome;
+    } catch (error) {
+      outcome = deliveries.map(() => error as Error);
+    }
+    await Promise.all(queued.map((q, i) => this.settle(outcome[i], q.delivery.message, q.opened, q.channel, q.ledger)));
+  }
+
+  private async handleOne(handler: MessageHandler, payload: unknown, message: ConsumeMessage, opened: OpenDelivery, channel: Channel, ledger: DeliveryLedger): Promise<void> {
+    let error: Error | undefined;
+    try {
+      await this.invoke(handler, payload, [message]);
+    } catch (caught) {
+      error = caught as Error;
+    }
+    await this.settle(error, message, opened, channel, ledger);
+  }
+
+  private async settle(error: Error | undefined, message: ConsumeMessage, opened: OpenDelivery, channel: Channel, ledger: DeliveryLedger): Promise<void> {
+    if (!error) return ledger.finish(opened);
+    // Closing: a transient failure stays unacknowledged, and the broker hands it to the next consumer.
+    if (this.closing && !isPermanent(error)) return;
+    await this.failures.settle(channel, ledger, opened, message, error);
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, messages: ConsumeMessage[]): Promise<unknown> {
+    return lastValueFrom(this.transformToObservable(await handler(data, new AmqpContext([messages]))), { defaultValue: undefined });
   }
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
-  }
-
-  private async handle(channel: Channel, message: ConsumeMessage): Promise<void> {
-    try {
-      const handler = this.getHandlerByPattern(message.properties.type ?? '');
-      if (!handler) return await this.deadLetter(channel, message, `no handler for message type "${message.properties.type}"`);
-      const payload: unknown = JSON.parse(message.content.toString('utf8'));
-      await lastValueFrom(this.transformToObservable(await handler(payload, new AmqpContext([message]))), { defaultValue: undefined });
-      this.ack(channel, message);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (this.closing && !isPermanent(error)) return; // left unacked: the broker hands it to the next consumer
-      if (isPermanent(error)) await this.deadLetter(channel, message, reason);
-      else await this.retryLater(channel, message, reason);
-    }
-  }
-
-  private async retryLater(channel: Channel, message: ConsumeMessage, reason: string): Promise<void> {
-    const delays = this.options.retryDelaysMs ?? [1000, 5000, 30_000];
-    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 0);
-    if (attempt >= delays.length) return this.deadLetter(channel, message, `gave up after ${attempt + 1} attempts: ${reason}`, 'retries_exhausted');
-    this.logger.warn?.(`message ${message.properties.messageId} failed (${reason}); retry ${attempt + 1} in ${delays[attempt]} ms`);
-    await this.republish(channel, message, this.options.topology.retryExchange, { expiration: String(delays[attempt]), headers: { [ATTEMPT_HEADER]: attempt + 1 } });
-  }
-
-  private async deadLetter(channel: Channel, message: ConsumeMessage, reason: string, kind: 'permanent' | 'retries_exhausted' = 'permanent'): Promise<void> {
-    this.logger.error(`dead-lettering message ${message.properties.messageId ?? '(no id)'}: ${reason}`);
-    this.options.onDeadLetter?.(kind);
-    await this.republish(channel, message, this.options.topology.deadLetterExchange, { headers: { [DEATH_REASON_HEADER]: reason.slice(0, 1000) } });
-  }
-
-  /** Copies the message elsewhere, waits for the broker's confirm, then acks the original: it is never lost. */
-  private async republish(channel: Channel, message: ConsumeMessage, exchange: string, extra: Options.Publish): Promise<void> {
-    const publisher = this.publisher;
-    if (!publisher) return; // no ack either: the broker redelivers it after reconnecting
-    const { headers, ...properties } = message.properties;
-    const options: Options.Publish = { ...properties, ...extra, headers: { ...headers, ...extra.headers }, persistent: true };
-    const confirmed = await new Promise<boolean>((resolve) => {
-      try {
-        publisher.publish(exchange, message.fields.routingKey, message.content, options, (error) => resolve(!error));
-      } catch {
-        resolve(false);
-      }
-    });
-    if (confirmed) this.ack(channel, message);
-  }
-
-  private ack(channel: Channel, message: ConsumeMessage): void {
-    try {
-      channel.ack(message);
-    } catch {
-      // The channel closed meanwhile; RabbitMQ redelivers the message and the idempotent handler skips it.
-    }
   }
 }

@@ -11,3 +11,5 @@ export class PermanentMessageError extends Error {
 export function isPermanent(error: unknown): boolean {
   return error instanceof PermanentMessageError || error instanceof ContractViolation || error instanceof SyntaxError;
 }
+
+export const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -36,6 +36,8 @@ export const METRIC = {
   filterFalsePositives: 'seatgrid_filter_false_positives_total',
   projectionLag: 'seatgrid_projection_lag_seconds',
   projectionRepairs: 'seatgrid_projection_repairs_total',
+  noticesDropped: 'seatgrid_notices_dropped_total',
+  pendingDemand: 'seatgrid_pending_demand_seats',
   // PostgreSQL pool (both apps)
   dbPool: 'seatgrid_db_pool_connections',
 } as const;
@@ -43,7 +45,8 @@ export const METRIC = {
 export type CacheName = 'seatmap_local' | 'seatmap_redis' | 'booking_view';
 export type CacheResult = 'hit' | 'miss' | 'stale';
 /** Why the gateway refused a booking request before publishing it. */
-export type RefusalReason = 'sold_out' | 'seat_taken' | 'not_enough_seats' | 'invalid' | 'unknown_event' | 'overload';
+export type RefusalReason = 'sold_out' | 'seat_taken' | 'not_enough_seats' | 'seat_contested' | 'oversubscribed' | 'invalid' | 'unknown_event' | 'overload';
+export const REFUSAL_REASONS: readonly RefusalReason[] = ['sold_out', 'seat_taken', 'not_enough_seats', 'seat_contested', 'oversubscribed', 'invalid', 'unknown_event', 'overload'];
 export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
 export type DeadLetterReason = 'permanent' | 'retries_exhausted';
 export type CompensationKind = 'seats_released' | 'refund';
@@ -77,6 +80,8 @@ export const METRIC_PROVIDERS = [
   makeCounterProvider({ name: METRIC.filterFalsePositives, help: 'Sold-out verdicts of the in-memory filter that the exact Redis counter overturned' }),
   makeHistogramProvider({ name: METRIC.projectionLag, help: 'Time from a PostgreSQL commit to its seat change applied in Redis', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] }),
   makeCounterProvider({ name: METRIC.projectionRepairs, help: 'Redis seat projections found drifted from PostgreSQL and rewritten' }),
+  makeCounterProvider({ name: METRIC.noticesDropped, help: 'Pub/sub notices ignored as malformed or implausible, by channel', labelNames: ['channel'] }),
+  makeGaugeProvider({ name: METRIC.pendingDemand, help: 'Seats asked for by bookings this gateway accepted and the inventory has not decided yet' }),
   makeGaugeProvider({ name: METRIC.dbPool, help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
 ];
 

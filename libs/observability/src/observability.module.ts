@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { RedisModule } from '@app/redis';
 import { BrokerHealth } from './health/broker-health.js';
 import { HealthController } from './health/health.controller.js';
 import { METRIC_PROVIDERS } from './metrics.js';
@@ -15,6 +16,7 @@ export class ObservabilityModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true, config: { prefix: 'seatgrid_' } } }),
+        RedisModule,
         brokerModule,
       ],
       controllers: [HealthController],

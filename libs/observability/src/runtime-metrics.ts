@@ -3,11 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { type CompensationKind, type DeadLetterReason, METRIC, type PaymentOutcome, type RefusalReason } from './metrics.js';
+import { type CompensationKind, type DeadLetterReason, METRIC, type PaymentOutcome, REFUSAL_REASONS } from './metrics.js';
 
 const SAMPLE_EVERY_MS = 5000;
 
-const REFUSALS: RefusalReason[] = ['sold_out', 'seat_taken', 'not_enough_seats', 'invalid', 'unknown_event', 'overload'];
 const DEAD_LETTERS: DeadLetterReason[] = ['permanent', 'retries_exhausted'];
 const PAYMENTS: PaymentOutcome[] = ['charged', 'declined', 'timeout', 'error'];
 const COMPENSATIONS: CompensationKind[] = ['seats_released', 'refund'];
@@ -30,7 +29,7 @@ export class RuntimeMetrics implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const reason of REFUSALS) this.refused.inc({ reason }, 0);
+    for (const reason of REFUSAL_REASONS) this.refused.inc({ reason }, 0);
     for (const reason of DEAD_LETTERS) this.deadLettered.inc({ reason }, 0);
     for (const outcome of PAYMENTS) this.payments.inc({ outcome }, 0);
     for (const kind of COMPENSATIONS) this.compensations.inc({ kind }, 0);

@@ -1,4 +1,4 @@
-import { type Context, context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, type Link, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -21,6 +21,11 @@ export function startTracing(serviceName: string, endpoint: string | undefined):
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }), scheduledDelayMillis: 500 })],
   });
   trace.setGlobalTracerProvider(provider);
+}
+
+/** True when spans go somewhere: without an exporter the hot paths skip span work altogether. */
+export function tracingEnabled(): boolean {
+  return provider !== undefined;
 }
 
 /** Sends the spans still buffered (graceful shutdown). */
@@ -50,6 +55,11 @@ export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, w
   }
 }
 
+/** {@link inSpan} when spans are exported; otherwise just `work`, with no span objects made at all. */
+export function traced<T>(name: string, parent: Context, work: (context: Context) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL, links: Link[] = []): Promise<T> {
+  return provider ? inSpan(name, kind, parent, work, links) : work(parent);
+}
+
 /** W3C `traceparent` (and `tracestate`) of a context, for AMQP headers and the bookings table. */
 export function traceHeaders(of: Context): Record<string, string> {
   const carrier: Record<string, string> = {};
@@ -70,4 +80,3 @@ export const linkTo = (of: Context): Link | undefined => {
   return spanContext ? { context: spanContext } : undefined;
 };
 
-export { context as otelContext };

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { BatchWindow } from '@app/common';
 import type { ChargeOutcome, PaymentProvider, PaymentStatus } from './payment.provider.js';
 
 export interface MockPaymentOptions {
-  databaseUrl: string;
   latencyMs: number;
   failureRate: number;
   hangRate: number;
@@ -14,35 +14,37 @@ export interface MockPaymentOptions {
 
 /** A call that "hangs" fails after this long without doing anything, so that abandoned calls do not pile up. */
 const HANG_MS = 120_000;
+/** Charges answered within this window share one ledger write (a processor batches its ledger the same way). */
+const LEDGER_WINDOW_MS = 2;
+const LEDGER_BATCH = 500;
+
+interface Charge {
+  key: string;
+  amountCents: number;
+  outcome: ChargeOutcome;
+  resolve: (outcome: ChargeOutcome) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
- * A stand-in card processor with latency, declines and hangs. Its ledger lives in PostgreSQL (table `payments`),
- * so it survives restarts and tests can audit it; the primary key on the idempotency key makes charging twice
- * impossible.
+ * A stand-in card processor with latency, declines and hangs. Its ledger lives in PostgreSQL (table `payments`,
+ * through the app's TypeORM DataSource), so it survives restarts and tests can audit it; the primary key on the
+ * idempotency key makes charging twice impossible.
  */
 export class MockPaymentProvider implements PaymentProvider {
-  private readonly pool: Pool;
+  private readonly ledger = new BatchWindow<Charge>(LEDGER_BATCH, (_, charges) => void this.record(charges), LEDGER_WINDOW_MS);
 
-  constructor(private readonly options: MockPaymentOptions) {
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 4 });
-  }
+  constructor(private readonly dataSource: DataSource, private readonly options: MockPaymentOptions) {}
 
   async charge(idempotencyKey: string, amountCents: number): Promise<ChargeOutcome> {
     await this.respondLike(idempotencyKey, 'charge');
     const outcome: ChargeOutcome = this.chance(idempotencyKey, 'decline') < this.options.failureRate ? 'DECLINED' : 'CHARGED';
-    // The first call with a key decides; a repeat returns the recorded outcome.
-    const { rows } = await this.pool.query<{ status: ChargeOutcome }>(
-      `INSERT INTO payments (idempotency_key, amount_cents, status) VALUES ($1, $2, $3)
-       ON CONFLICT (idempotency_key) DO UPDATE SET attempts = payments.attempts + 1
-       RETURNING status`,
-      [idempotencyKey, amountCents, outcome],
-    );
-    return rows[0].status === 'DECLINED' ? 'DECLINED' : 'CHARGED';
+    return new Promise((resolve, reject) => this.ledger.add('charges', { key: idempotencyKey, amountCents, outcome, resolve, reject }));
   }
 
   async refund(idempotencyKey: string): Promise<PaymentStatus> {
     await this.respondLike(idempotencyKey, 'refund');
-    const { rows } = await this.pool.query<{ status: PaymentStatus }>(
+    const [rows]: [{ status: PaymentStatus }[], number] = await this.dataSource.query(
       `UPDATE payments SET status = CASE WHEN status = 'CHARGED' THEN 'REFUNDED' ELSE status END, updated_at = now()
        WHERE idempotency_key = $1 RETURNING status`,
       [idempotencyKey],
@@ -50,18 +52,35 @@ export class MockPaymentProvider implements PaymentProvider {
     return rows[0]?.status ?? 'NONE';
   }
 
-  async getStatus(idempotencyKey: string): Promise<PaymentStatus> {
-    await this.respondLike(idempotencyKey, 'status');
-    const { rows } = await this.pool.query<{ status: PaymentStatus }>('SELECT status FROM payments WHERE idempotency_key = $1', [idempotencyKey]);
-    return rows[0]?.status ?? 'NONE';
+  /**
+   * One statement for a window of charges. The first call with a key decides; a repeat returns the recorded outcome
+   * and counts the attempt. Keys repeated within the window are folded first (ON CONFLICT may touch a row only once).
+   */
+  private async record(charges: Charge[]): Promise<void> {
+    const byKey = new Map<string, { charge: Charge; attempts: number }>();
+    for (const charge of charges) {
+      const seen = byKey.get(charge.key);
+      if (seen) seen.attempts++;
+      else byKey.set(charge.key, { charge, attempts: 1 });
+    }
+    const folded = [...byKey.values()];
+    try {
+      const rows: { key: string; status: ChargeOutcome }[] = await this.dataSource.query(
+        `INSERT INTO payments (idempotency_key, amount_cents, status, attempts)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[])
+         ON CONFLICT (idempotency_key) DO UPDATE SET attempts = payments.attempts + EXCLUDED.attempts
+         RETURNING idempotency_key AS key, status`,
+        [folded.map((f) => f.charge.key), folded.map((f) => f.charge.amountCents), folded.map((f) => f.charge.outcome), folded.map((f) => f.attempts)],
+      );
+      const recorded = new Map(rows.map((row) => [row.key, row.status === 'DECLINED' ? 'DECLINED' : 'CHARGED'] as const));
+      for (const charge of charges) charge.resolve(recorded.get(charge.key)!);
+    } catch (error) {
+      for (const charge of charges) charge.reject(error);
+    }
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
-  }
-
-  /** Waits the configured latency ±50%; charges may hang instead (refunds and status checks always answer). */
-  private async respondLike(key: string, call: 'charge' | 'refund' | 'status'): Promise<void> {
+  /** Waits the configured latency ±50%; charges may hang instead (refunds always answer). */
+  private async respondLike(key: string, call: 'charge' | 'refund'): Promise<void> {
     if (call === 'charge' && this.chance(key, 'hang') < this.options.hangRate) {
       await sleep(HANG_MS, undefined, { ref: false });
       throw new Error('payment provider connection reset');

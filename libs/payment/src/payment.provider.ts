@@ -10,5 +10,4 @@ export abstract class PaymentProvider {
   abstract charge(idempotencyKey: string, amountCents: number): Promise<ChargeOutcome>;
   /** Gives the money of a charge back; answers NONE when nothing was charged under the key. */
   abstract refund(idempotencyKey: string): Promise<PaymentStatus>;
-  abstract getStatus(idempotencyKey: string): Promise<PaymentStatus>;
 }

@@ -1,8 +1,5 @@
-import { Global, Module } from '@nestjs/common';
-import { BookingViewCache } from './booking-view.cache.js';
+import { Module } from '@nestjs/common';
 import { RedisService } from './redis.service.js';
-import { SeatProjection } from './seat-projection.js';
 
-@Global()
-@Module({ providers: [RedisService, BookingViewCache, SeatProjection], exports: [RedisService, BookingViewCache, SeatProjection] })
+@Module({ providers: [RedisService], exports: [RedisService] })
 export class RedisModule {}

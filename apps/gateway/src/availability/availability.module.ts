@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
-import { AvailabilityService } from './availability.service.js';
+import { BookingModule } from '@app/booking';
+import { SeatMapModule } from '@app/seat-map';
+import { NoticesModule } from '../notices/notices.module.js';
+import { AvailabilityCheck } from './availability-check.js';
+import { AvailabilityCounters } from './availability-counters.js';
+import { SeatMapCache } from './seat-map.cache.js';
 
-@Module({ providers: [AvailabilityService], exports: [AvailabilityService] })
+/** What the gateway knows about seats, in memory: counters (the sold-out filter), seat maps, and pending demand. */
+@Module({
+  imports: [SeatMapModule, BookingModule, NoticesModule],
+  providers: [AvailabilityCounters, SeatMapCache, AvailabilityCheck],
+  exports: [SeatMapCache, AvailabilityCheck],
+})
 export class AvailabilityModule {}

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
+import { BookingModule } from '@app/booking';
+import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
-import { BookingPublisher } from './booking.publisher.js';
+import { PublishingModule } from '../publishing/publishing.module.js';
+import { BookingIntake } from './booking-intake.service.js';
+import { BookingStatusService } from './booking-status.service.js';
 import { BookingsController } from './bookings.controller.js';
 import { BookingsRepository } from './bookings.repository.js';
-import { BookingsService } from './bookings.service.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [EventsModule],
+  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule],
   controllers: [BookingsController],
-  providers: [BookingPublisher, BookingsRepository, BookingsService, IdempotencyRepository],
-  exports: [BookingPublisher],
+  providers: [BookingIntake, BookingStatusService, BookingsRepository, IdempotencyRepository],
 })
 export class BookingsModule {}

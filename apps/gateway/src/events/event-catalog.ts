@@ -1,42 +1,101 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { EventsRepository, type EventRow } from './events.repository.js';
+import { Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import pLimit from 'p-limit';
+import { MAX_GRID_SIDE } from '@app/contracts';
+import { RedisService } from '@app/redis';
+import { NoticeBus } from '../notices/notice-bus.js';
+import type { EventRow } from './event-row.js';
+import { EventsRepository } from './events.repository.js';
 
 const MAX_CACHED_EVENTS = 10_000;
 const UNKNOWN_EVENT_TTL_MS = 1000;
+/** Lookups of ids the catalog does not hold: a few at a time, and a bounded queue (a flood of bad ids gets 503). */
+const LOOKUPS = 2;
+const LOOKUP_QUEUE = 100;
 
 /**
- * Event grids in process memory: they never change, so validating a booking against its event costs no I/O after
- * the first request. Unknown ids are remembered briefly so that a flood of bad ids cannot reach PostgreSQL.
+ * Events in process memory: the newest ones loaded at start-up, new ones announced by the gateway that created them,
+ * so that the booking path finds its event without I/O. An id it does not hold is looked up once (coalesced, bounded)
+ * and a missing one is remembered briefly, so that a flood of bad ids cannot reach PostgreSQL.
  */
 @Injectable()
-export class EventCatalog {
+export class EventCatalog implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(EventCatalog.name);
   private readonly known = new Map<number, EventRow>();
   private readonly unknownUntil = new Map<number, number>();
+  private readonly lookups = new Map<number, Promise<EventRow | undefined>>();
+  private readonly limit = pLimit(LOOKUPS);
 
-  constructor(private readonly repository: EventsRepository) {}
+  constructor(private readonly repository: EventsRepository, private readonly bus: NoticeBus, private readonly redis: RedisService) {}
+
+  private get channel(): string {
+    return this.redis.key('events', 'created');
+  }
+
+  onModuleInit(): void {
+    this.bus.on(this.channel, { name: 'events', parse: parseEventNotice, handle: (event: EventRow) => this.add(event) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const events = await this.repository.newest(MAX_CACHED_EVENTS).catch((error: Error) => {
+      this.logger.warn(`event catalog not preloaded: ${error.message}`);
+      return [];
+    });
+    for (const event of events.reverse()) this.add(event);
+  }
+
+  /** The event when this process holds it (the booking path's no-I/O lookup). */
+  peek(id: number): EventRow | undefined {
+    return this.known.get(id);
+  }
 
   async get(id: number): Promise<EventRow> {
-    const cached = this.known.get(id);
-    if (cached) return cached;
-    if ((this.unknownUntil.get(id) ?? 0) > Date.now()) throw notFound(id);
-    const event = await this.repository.find(id);
-    if (!event) {
-      this.remember(this.unknownUntil, id, Date.now() + UNKNOWN_EVENT_TTL_MS);
-      throw notFound(id);
-    }
-    this.remember(this.known, id, event);
+    const event = this.known.get(id) ?? (await this.lookUp(id));
+    if (!event) throw new NotFoundException(`event ${id} not found`);
     return event;
   }
 
-  add(event: EventRow): void {
-    this.unknownUntil.delete(event.id);
-    this.remember(this.known, event.id, event);
+  /** A new event: held here and announced to the other gateways. */
+  created(event: EventRow): void {
+    this.add(event);
+    void this.redis.client.publish(this.channel, JSON.stringify(event)).catch(() => undefined);
   }
 
-  private remember<V>(map: Map<number, V>, id: number, value: V): void {
-    if (map.size >= MAX_CACHED_EVENTS) map.delete(map.keys().next().value!);
-    map.set(id, value);
+  private add(event: EventRow): void {
+    this.unknownUntil.delete(event.id);
+    if (!this.known.has(event.id) && this.known.size >= MAX_CACHED_EVENTS) this.known.delete(this.known.keys().next().value!);
+    this.known.set(event.id, event);
+  }
+
+  private rememberUnknown(id: number): void {
+    if (this.unknownUntil.size >= MAX_CACHED_EVENTS) this.unknownUntil.clear();
+    this.unknownUntil.set(id, Date.now() + UNKNOWN_EVENT_TTL_MS);
+  }
+
+  private lookUp(id: number): Promise<EventRow | undefined> {
+    if ((this.unknownUntil.get(id) ?? 0) > Date.now()) return Promise.resolve(undefined);
+    const inFlight = this.lookups.get(id);
+    if (inFlight) return inFlight;
+    if (this.limit.pendingCount >= LOOKUP_QUEUE) throw new ServiceUnavailableException('too many lookups of unknown events, please retry');
+    const lookup = this.limit(() => this.repository.find(id))
+      .then((event) => {
+        if (event) this.add(event);
+        else this.rememberUnknown(id);
+        return event;
+      })
+      .finally(() => this.lookups.delete(id));
+    this.lookups.set(id, lookup);
+    return lookup;
   }
 }
 
-const notFound = (id: number) => new NotFoundException(`event ${id} not found`);
+/** Another gateway's announcement, read without trusting it. */
+function parseEventNotice(raw: string): EventRow | undefined {
+  try {
+    const { id, name, rows, cols } = JSON.parse(raw) as Record<string, unknown>;
+    const side = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_GRID_SIDE;
+    if (!Number.isSafeInteger(id) || (id as number) < 1 || typeof name !== 'string' || !side(rows) || !side(cols)) return undefined;
+    return { id: id as number, name, rows: rows as number, cols: cols as number };
+  } catch {
+    return undefined;
+  }
+}

@@ -60,17 +60,17 @@ export class EventsController {
     }
     if (wantsBinary(accept)) {
       void reply.header('content-type', 'application/octet-stream').header('x-seat-rows', snapshot.grid.rows).header('x-seat-cols', snapshot.grid.cols);
-      return snapshot.bitmap;
+      return Buffer.from(snapshot.bitmap); // a copy: the held bitmap is patched in place by the next change
     }
     void reply.header('content-type', 'application/json; charset=utf-8');
     return snapshot.body;
   }
 
   @Get(':id/stats')
-  @ApiOkResponse({ type: EventStatsView, description: 'Seats and bookings by status, read from PostgreSQL' })
+  @ApiOkResponse({ type: EventStatsView, description: 'Seats and bookings by status, counted in PostgreSQL (at most every 250 ms per event)' })
   @ApiNotFoundResponse({ type: ErrorView })
   stats(@Param('id', EventIdPipe) id: number): Promise<EventStatsView> {
-    return this.events.stats(id);
+    return this.events.statsOf(id);
   }
 }
 

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
+import { RedisModule } from '@app/redis';
 import { AvailabilityModule } from '../availability/availability.module.js';
+import { NoticesModule } from '../notices/notices.module.js';
 import { EventCatalog } from './event-catalog.js';
 import { EventsController } from './events.controller.js';
 import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
 @Module({
-  imports: [AvailabilityModule],
+  imports: [AvailabilityModule, NoticesModule, RedisModule],
   controllers: [EventsController],
   providers: [EventCatalog, EventsRepository, EventsService],
-  exports: [EventCatalog, AvailabilityModule],
+  exports: [EventCatalog],
 })
 export class EventsModule {}

@@ -1,46 +1,59 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { CreateEventDto, SeatCounts } from '@app/contracts';
-import type { SeatStatus } from '@app/database';
+import type { CreateEventDto, SeatCounts, SeatStatus } from '@app/contracts';
+import { READS } from '@app/database';
+import type { EventRow } from './event-row.js';
 
-export interface EventRow {
-  id: number;
+interface EventRecord {
+  id: string;
   name: string;
   rows: number;
   cols: number;
 }
 
+const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols });
+
+/** Events and their seats in PostgreSQL. Writes use the main pool; reads the cold-read pool, so they never starve intake. */
 @Injectable()
 export class EventsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly primary: DataSource,
+    @InjectDataSource(READS) private readonly reads: DataSource,
+  ) {}
 
-  /** The event and one AVAILABLE row per seat, in one transaction (a 1000×1000 event is one INSERT … SELECT). */
+  /** The event and one AVAILABLE row per seat, in one transaction: a 1000×1000 event is one set-based INSERT … SELECT. */
   create(dto: CreateEventDto): Promise<EventRow> {
-    return this.dataSource.transaction(async (manager) => {
-      const [event]: { id: string }[] = await manager.query('INSERT INTO events (name, rows, cols) VALUES ($1, $2, $3) RETURNING id', [dto.name, dto.rows, dto.cols]);
+    return this.primary.transaction(async (manager) => {
+      const [event]: EventRecord[] = await manager.query('INSERT INTO events (name, rows, cols) VALUES ($1, $2, $3) RETURNING id, name, rows, cols', [dto.name, dto.rows, dto.cols]);
       await manager.query(
         `INSERT INTO seats (event_id, seat_row, seat_col)
          SELECT $1, r, c FROM generate_series(1, $2::int) AS r, generate_series(1, $3::int) AS c`,
         [event.id, dto.rows, dto.cols],
       );
-      return { id: Number(event.id), name: dto.name, rows: dto.rows, cols: dto.cols };
+      return toRow(event);
     });
   }
 
   async find(id: number): Promise<EventRow | undefined> {
-    const [row]: { id: string; name: string; rows: number; cols: number }[] = await this.dataSource.query('SELECT id, name, rows, cols FROM events WHERE id = $1', [id]);
-    return row && { ...row, id: Number(row.id) };
+    const [record]: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events WHERE id = $1', [id]);
+    return record && toRow(record);
+  }
+
+  /** The newest events, for the catalog a gateway holds in memory before the first buyer arrives. */
+  async newest(limit: number): Promise<EventRow[]> {
+    const records: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events ORDER BY id DESC LIMIT $1', [limit]);
+    return records.map(toRow);
   }
 
   async seatCounts(id: number): Promise<SeatCounts> {
-    const rows: { status: SeatStatus; n: number }[] = await this.dataSource.query('SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status', [id]);
+    const rows: { status: SeatStatus; n: number }[] = await this.reads.query('SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status', [id]);
     const count = (status: SeatStatus) => rows.find((row) => row.status === status)?.n ?? 0;
     return { available: count('AVAILABLE'), held: count('HELD'), booked: count('BOOKED') };
   }
 
   async bookingCounts(id: number): Promise<Record<string, number>> {
-    const rows: { status: string; n: number }[] = await this.dataSource.query('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [id]);
+    const rows: { status: string; n: number }[] = await this.reads.query('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [id]);
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 }

@@ -1,36 +1,56 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
-import { AvailabilityService, type CacheStatus } from '../availability/availability.service.js';
-import type { SeatMapSnapshot } from '../availability/seat-map.snapshot.js';
+import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
 import { EventCatalog } from './event-catalog.js';
-import { EventsRepository, type EventRow } from './events.repository.js';
+import type { EventRow } from './event-row.js';
+import { EventsRepository } from './events.repository.js';
+
+/** Stats are counted in PostgreSQL at most this often per event; concurrent askers share one count. */
+const STATS_TTL_MS = 250;
 
 @Injectable()
 export class EventsService {
-  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly availability: AvailabilityService) {}
+  private readonly stats = new Map<number, { at: number; counted: Promise<EventStatsView> }>();
+
+  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly seatMaps: SeatMapCache) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
     const event = await this.repository.create(dto);
-    this.catalog.add(event);
-    await this.availability.warmNew(event);
+    this.catalog.created(event);
+    await this.seatMaps.warmNew(event);
     return toView(event);
   }
 
-  /** Live counts from the cached seat map (no PostgreSQL while the cache is healthy). */
+  /** Live counts from the cached seat map (no PostgreSQL while the cache is healthy, no count over the seats). */
   async details(id: number): Promise<EventDetailsView> {
-    const { snapshot } = await this.seatMap(id);
-    const seats = snapshot.counts();
-    return { ...toView(await this.catalog.get(id)), ...seats, seats };
-  }
-
-  async seatMap(id: number): Promise<{ snapshot: SeatMapSnapshot; status: CacheStatus }> {
-    return this.availability.seatMap(await this.catalog.get(id));
-  }
-
-  async stats(id: number): Promise<EventStatsView> {
     const event = await this.catalog.get(id);
-    const [seats, bookings] = await Promise.all([this.repository.seatCounts(id), this.repository.bookingCounts(id)]);
-    return { eventId: id, totalSeats: event.rows * event.cols, seats, bookings };
+    const seats = (await this.seatMaps.read(event)).snapshot.counts();
+    return { ...toView(event), ...seats, seats };
+  }
+
+  async seatMap(id: number): Promise<CachedSeatMap> {
+    return this.seatMaps.read(await this.catalog.get(id));
+  }
+
+  /** Seats and bookings by status from PostgreSQL (the cold-read pool), shared by concurrent askers. */
+  async statsOf(id: number): Promise<EventStatsView> {
+    const event = await this.catalog.get(id);
+    const cached = this.stats.get(id);
+    if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.counted;
+    const counted = this.count(event);
+    this.stats.set(id, { at: Date.now(), counted });
+    counted.catch(() => this.stats.delete(id));
+    if (this.stats.size > 1000) this.forgetOldStats();
+    return counted;
+  }
+
+  private async count(event: EventRow): Promise<EventStatsView> {
+    const [seats, bookings] = await Promise.all([this.repository.seatCounts(event.id), this.repository.bookingCounts(event.id)]);
+    return { eventId: event.id, totalSeats: event.rows * event.cols, seats, bookings };
+  }
+
+  private forgetOldStats(): void {
+    for (const [id, { at }] of this.stats) if (Date.now() - at >= STATS_TTL_MS) this.stats.delete(id);
   }
 }
 

@@ -6,21 +6,25 @@ import { isTransientDatabaseError } from '@app/database';
 import { METRIC } from '@app/observability';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Histogram } from 'prom-client';
-import { BookingService } from './booking.service.js';
+import { BookingDecider, type Problems } from './booking-decider.service.js';
+
+export interface TracedRequest {
+  request: BookingRequestedV1;
+  /** W3C traceparent of the message, kept with the booking so that its saga joins the trace. */
+  traceParent?: string;
+}
 
 interface Waiting {
-  request: BookingRequestedV1;
-  /** W3C traceparent of the message's span, kept with the booking so that its saga joins the trace. */
-  traceParent?: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
+  item: TracedRequest;
+  settle: (problem: Error | undefined) => void;
 }
 
 const MAX_BACKOFF_MS = 10_000;
 
 /**
- * Group commit: requests that arrive while a transaction runs are decided together in the next one, so one commit
- * (one WAL flush) serves hundreds of bookings. A request's promise settles once its decision is committed.
+ * Group commit: requests that arrive while a transaction runs are decided together in the next one (up to
+ * BOOKING_BATCH_SIZE), so one commit (one WAL flush) serves hundreds of bookings. A transient database failure is
+ * retried with backoff; any other failure is isolated, so that one bad request never fails its neighbours.
  */
 @Injectable()
 export class BookingBatcher implements BeforeApplicationShutdown {
@@ -30,16 +34,17 @@ export class BookingBatcher implements BeforeApplicationShutdown {
   private stopping = false;
 
   constructor(
-    private readonly service: BookingService,
+    private readonly decider: BookingDecider,
     private readonly config: AppConfig,
     @InjectMetric(METRIC.batchSize) private readonly batchSize: Histogram,
   ) {}
 
-  submit(request: BookingRequestedV1, traceParent?: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ request, traceParent, resolve, reject });
-      void this.drain();
-    });
+  /** Resolves once every request's decision is committed: per booking id, nothing, or why it cannot be decided. */
+  async submit(items: TracedRequest[]): Promise<Problems> {
+    const settled = items.map((item) => new Promise<Error | undefined>((settle) => this.waiting.push({ item, settle })));
+    void this.drain();
+    const problems = await Promise.all(settled);
+    return new Map(items.map((item, i) => [item.request.bookingId, problems[i]]));
   }
 
   beforeApplicationShutdown(): void {
@@ -53,42 +58,33 @@ export class BookingBatcher implements BeforeApplicationShutdown {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.config.inventory.batchSize);
         this.batchSize.observe(batch.length);
-        await this.decide(batch);
+        const problems = await this.decide(batch.map((waiting) => waiting.item));
+        for (const waiting of batch) waiting.settle(problems.get(waiting.item.request.bookingId));
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async decide(batch: Waiting[]): Promise<void> {
+  private async decide(batch: TracedRequest[]): Promise<Problems> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const outcome = await this.service.decideBatch(batch.map(({ request, traceParent }) => ({ request, traceParent })));
-        for (const item of batch) {
-          const problem = outcome.get(item.request.bookingId);
-          if (problem) item.reject(problem);
-          else item.resolve();
-        }
-        return;
+        return await this.decider.decideBatch(batch);
       } catch (error) {
-        if (isTransientDatabaseError(error) && !this.stopping) {
-          const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
-          this.logger.warn(`database unavailable (${(error as Error).message}); retrying ${batch.length} bookings in ${Math.round(delay)} ms`);
-          await sleep(delay);
-          continue;
-        }
-        return this.isolate(batch, error);
+        if (!isTransientDatabaseError(error) || this.stopping) return this.isolate(batch, error);
+        const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+        this.logger.warn(`database unavailable (${(error as Error).message}); retrying ${batch.length} bookings in ${Math.round(delay)} ms`);
+        await sleep(delay);
       }
     }
   }
 
-  /** One bad request must not fail its neighbours: decide them one by one so that only it is refused. */
-  private async isolate(batch: Waiting[], error: unknown): Promise<void> {
-    if (batch.length === 1 || this.stopping) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
+  /** Decides the requests one by one, so that only the bad one fails. */
+  private async isolate(batch: TracedRequest[], error: unknown): Promise<Problems> {
+    if (batch.length === 1 || this.stopping) return new Map(batch.map((item) => [item.request.bookingId, error as Error]));
     this.logger.warn(`batch of ${batch.length} failed (${(error as Error).message}); deciding one by one`);
-    for (const item of batch) await this.decide([item]);
+    const problems: Problems = new Map();
+    for (const item of batch) for (const [id, problem] of await this.decide([item])) problems.set(id, problem);
+    return problems;
   }
 }

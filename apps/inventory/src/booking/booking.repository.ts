@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type BookingRequestedV1, type BookingStatus, SEAT_PRICE_CENTS, type SeatDto } from '@app/contracts';
-import { STORED_BOOKING_COLUMNS, type StoredBooking, toStoredBooking } from './stored-booking.js';
+import { type BookingRecord, bookingColumns, type BookingRow, SEAT_PRICE_CENTS, toBookingRecord } from '@app/booking';
+import type { BookingRequestedV1, BookingStatus, Seat } from '@app/contracts';
 
-export interface SeatClaim extends SeatDto {
+export interface SeatClaim extends Seat {
   eventId: number;
   bookingId: string;
 }
@@ -12,7 +12,7 @@ export interface SeatClaim extends SeatDto {
 export interface BookingDecision {
   bookingId: string;
   status: BookingStatus;
-  seats: SeatDto[];
+  seats: Seat[];
   reason: string | null;
 }
 
@@ -60,7 +60,7 @@ export class BookingRepository {
    * Free seats among the given ones (no lock: the guarded claim below decides). One primary-key probe a seat
    * (LATERAL … LIMIT 1): with a plain join the planner may scan the whole event when a new event has no statistics.
    */
-  async findFreeAmong(manager: EntityManager, eventId: number, seats: SeatDto[]): Promise<SeatDto[]> {
+  async findFreeAmong(manager: EntityManager, eventId: number, seats: Seat[]): Promise<Seat[]> {
     return manager.query(
       `SELECT free.seat_row AS row, free.seat_col AS col FROM unnest($2::int[], $3::int[]) AS wanted(seat_row, seat_col),
          LATERAL (SELECT seat_row, seat_col FROM seats
@@ -70,7 +70,7 @@ export class BookingRepository {
   }
 
   /** Every free seat of the event (partial index on available seats; shrinks as the sale goes on). */
-  async findAllFree(manager: EntityManager, eventId: number): Promise<SeatDto[]> {
+  async findAllFree(manager: EntityManager, eventId: number): Promise<Seat[]> {
     return manager.query(`SELECT seat_row AS row, seat_col AS col FROM seats WHERE event_id = $1 AND status = 'AVAILABLE'`, [eventId]);
   }
 
@@ -100,17 +100,17 @@ export class BookingRepository {
   }
 
   /** HELD bookings get their hold deadline, payment lease and price; REJECTED ones their reason. */
-  async recordDecisions(manager: EntityManager, decisions: BookingDecision[], terms: HoldTerms): Promise<StoredBooking[]> {
+  async recordDecisions(manager: EntityManager, decisions: BookingDecision[], terms: HoldTerms): Promise<BookingRecord[]> {
     if (decisions.length === 0) return [];
     // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows] = await manager.query(
-      `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now(),
+    const [rows]: [BookingRow[], number] = await manager.query(
+      `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now(), decided_at = now(),
          amount_cents = jsonb_array_length(d.seats) * $5::int,
          hold_expires_at = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $6) END,
          payment_lease_until = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $7) END
        FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
        WHERE b.id = d.id
-       RETURNING ${STORED_BOOKING_COLUMNS.split(', ').map((column) => `b.${column}`).join(', ')}`,
+       RETURNING ${bookingColumns('b')}`,
       [
         decisions.map((d) => d.bookingId),
         decisions.map((d) => d.status),
@@ -121,6 +121,6 @@ export class BookingRepository {
         terms.paymentLeaseSeconds,
       ],
     );
-    return rows.map(toStoredBooking);
+    return rows.map(toBookingRecord);
   }
 }

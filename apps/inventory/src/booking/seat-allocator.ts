@@ -1,13 +1,9 @@
-import type { SeatDto } from '@app/contracts';
+import type { Seat } from '@app/contracts';
+import type { Grid } from '@app/seat-map';
 
-export interface Grid {
-  rows: number;
-  cols: number;
-}
+export type Allocation = { seats: Seat[] } | { reason: string };
 
-export type Allocation = { seats: SeatDto[] } | { reason: string };
-
-export const seatLabel = (seat: SeatDto) => `row ${seat.row} col ${seat.col}`;
+export const seatLabel = (seat: Seat) => `row ${seat.row} col ${seat.col}`;
 
 /**
  * Free seats of one event as the deciding transaction saw them; claims are taken out as bookings are decided,
@@ -16,7 +12,7 @@ export const seatLabel = (seat: SeatDto) => `row ${seat.row} col ${seat.col}`;
 export class FreeSeats {
   private readonly byRow = new Map<number, Set<number>>();
 
-  constructor(readonly grid: Grid, seats: Iterable<SeatDto>) {
+  constructor(readonly grid: Grid, seats: Iterable<Seat>) {
     for (const { row, col } of seats) this.rowSet(row).add(col);
   }
 
@@ -26,16 +22,16 @@ export class FreeSeats {
     return total;
   }
 
-  isFree(seat: SeatDto): boolean {
+  isFree(seat: Seat): boolean {
     return this.byRow.get(seat.row)?.has(seat.col) ?? false;
   }
 
-  take(seats: SeatDto[]): void {
+  take(seats: Seat[]): void {
     for (const seat of seats) this.byRow.get(seat.row)?.delete(seat.col);
   }
 
   /** All of these seats, or the reason why not. */
-  allocateExact(seats: SeatDto[]): Allocation {
+  allocateExact(seats: Seat[]): Allocation {
     const outside = seats.filter((seat) => seat.row > this.grid.rows || seat.col > this.grid.cols);
     if (outside.length > 0) return { reason: `outside the ${this.grid.rows}x${this.grid.cols} grid: ${outside.map(seatLabel).join(', ')}` };
     const taken = seats.filter((seat) => !this.isFree(seat));
@@ -52,7 +48,7 @@ export class FreeSeats {
     return { seats };
   }
 
-  private adjacentRun(quantity: number): SeatDto[] | undefined {
+  private adjacentRun(quantity: number): Seat[] | undefined {
     const centre = (this.grid.cols + 1) / 2;
     for (const row of [...this.byRow.keys()].sort((a, b) => a - b)) {
       const free = this.byRow.get(row)!;
@@ -72,9 +68,9 @@ export class FreeSeats {
     return true;
   }
 
-  private nearestSeats(quantity: number): SeatDto[] {
+  private nearestSeats(quantity: number): Seat[] {
     const centre = (this.grid.cols + 1) / 2;
-    const all: SeatDto[] = [];
+    const all: Seat[] = [];
     for (const [row, cols] of this.byRow) for (const col of cols) all.push({ row, col });
     return all.sort((a, b) => a.row - b.row || Math.abs(a.col - centre) - Math.abs(b.col - centre) || a.col - b.col).slice(0, quantity);
   }

@@ -3,9 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { bookingTopology } from '@app/booking';
+import { PeriodicTask } from '@app/common';
+import { AppConfig } from '@app/config';
 import { AmqpServer } from '@app/messaging';
 import { METRIC } from '@app/observability';
-import { PeriodicTask } from '../common/periodic-task.js';
 
 const SAMPLE_EVERY_MS = 5000;
 
@@ -13,8 +15,11 @@ const SAMPLE_EVERY_MS = 5000;
 @Injectable()
 export class InventoryMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task = new PeriodicTask(InventoryMonitor.name, SAMPLE_EVERY_MS, () => this.sample());
+  /** Queue label → the queues it sums (the shard queues count as one backlog). */
+  private readonly queues: [string, string[]][];
 
   constructor(
+    config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly server: AmqpServer,
     @InjectMetric(METRIC.messagesInFlight) private readonly inFlight: Gauge,
@@ -24,7 +29,10 @@ export class InventoryMonitor implements OnApplicationBootstrap, BeforeApplicati
     @InjectMetric(METRIC.oldestHold) private readonly oldestHold: Gauge,
     @InjectMetric(METRIC.outboxBacklog) private readonly outboxBacklog: Gauge,
     @InjectMetric(METRIC.outboxOldest) private readonly outboxOldest: Gauge,
-  ) {}
+  ) {
+    const topology = bookingTopology(config.rabbitmq.prefix, config.rabbitmq.shards);
+    this.queues = [['requests', topology.shardQueues], ['retry', topology.retryQueues], ['dead', [topology.deadLetterQueue]]];
+  }
 
   onApplicationBootstrap(): void {
     this.task.start();
@@ -36,16 +44,17 @@ export class InventoryMonitor implements OnApplicationBootstrap, BeforeApplicati
 
   async sample(): Promise<void> {
     this.inFlight.set(this.server.inFlightCount);
-    for (const { queue, messages, consumers } of await this.server.queueStats()) {
-      this.queueMessages.set({ queue }, messages);
-      this.queueConsumers.set({ queue }, consumers);
+    for (const [label, names] of this.queues) {
+      const stats = await this.server.queueStats(names);
+      this.queueMessages.set({ queue: label }, stats.reduce((sum, s) => sum + s.messages, 0));
+      this.queueConsumers.set({ queue: label }, stats.reduce((sum, s) => sum + s.consumers, 0));
     }
-    // Both counts use partial indexes (HELD bookings, unsent outbox rows), so they stay cheap.
+    // HELD bookings have a partial index, and the outbox holds only unpublished rows: both counts stay cheap.
     const [holds]: { n: number; age: number | null }[] = await this.dataSource.query(
       `SELECT count(*)::int AS n, extract(epoch FROM now() - min(updated_at))::float AS age FROM bookings WHERE status = 'HELD'`,
     );
     const [outbox]: { n: number; age: number | null }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float AS age FROM outbox WHERE sent_at IS NULL`,
+      `SELECT count(*)::int AS n, extract(epoch FROM now() - min(created_at))::float AS age FROM outbox`,
     );
     this.held.set(holds.n);
     this.oldestHold.set(holds.age ?? 0);

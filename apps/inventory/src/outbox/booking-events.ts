@@ -1,5 +1,5 @@
-import { type BookingEvent, type BookingEventType, BookingStatusChangedV1, type BookingStatus, SeatsReleasedV1 } from '@app/contracts';
-import { type StoredBooking, toView } from '../booking/stored-booking.js';
+import { type BookingRecord, toBookingView } from '@app/booking';
+import type { BookingEvent, BookingEventType, BookingStatus, BookingStatusChangedV1, SeatsReleasedV1 } from '@app/contracts';
 
 const EVENT_OF_STATUS: Partial<Record<BookingStatus, BookingEventType>> = {
   HELD: 'booking.held',
@@ -11,10 +11,10 @@ const EVENT_OF_STATUS: Partial<Record<BookingStatus, BookingEventType>> = {
 };
 
 /** The outbox events of a booking that just reached its status; `released` adds `seats.released` for its seats. */
-export function eventsOf(booking: StoredBooking, { released = false } = {}): BookingEvent[] {
-  const { createdAt: _, updatedAt: occurredAt, ...view } = toView(booking);
-  const changed: BookingStatusChangedV1 = { type: EVENT_OF_STATUS[booking.status]!, version: BookingStatusChangedV1.version, ...view, occurredAt };
+export function eventsOf(booking: BookingRecord, { released = false } = {}): BookingEvent[] {
+  const { createdAt: _, updatedAt: occurredAt, ...view } = toBookingView(booking);
+  const changed: BookingStatusChangedV1 = { ...view, type: EVENT_OF_STATUS[booking.status]!, version: 1, occurredAt };
   if (!released || booking.seats.length === 0) return [changed];
-  const seatsReleased: SeatsReleasedV1 = { type: SeatsReleasedV1.type, version: SeatsReleasedV1.version, bookingId: booking.bookingId, eventId: booking.eventId, seats: booking.seats, occurredAt };
+  const seatsReleased: SeatsReleasedV1 = { type: 'seats.released', version: 1, bookingId: booking.bookingId, eventId: booking.eventId, seats: booking.seats, occurredAt };
   return [changed, seatsReleased];
 }

@@ -1,16 +1,17 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { bookingTopology, declareBookingTopology } from '@app/booking';
 import { AppConfig } from '@app/config';
-import { AmqpConnection, AmqpPublisher, assertBookingTopology, bookingTopology } from '@app/messaging';
+import { AmqpConnection, AmqpPublisher } from '@app/messaging';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 
-const BATCH_SIZE = 200;
+const BATCH_SIZE = 500;
 const IDLE_POLL_MS = 250;
-const RETENTION_MS = 24 * 3600_000;
-const CLEANUP_EVERY_MS = 60_000;
+/** After a nudge, rows committed meanwhile join the same pass: a burst of commits costs a few passes, not one each. */
+const GATHER_MS = 20;
 
 /**
- * Publishes outbox rows to the events exchange with publisher confirms and marks them sent. At-least-once: a crash
+ * Publishes outbox rows to the events exchange with publisher confirms and deletes them. At-least-once: a crash
  * between confirm and commit publishes a row again with the same messageId (`outbox-<id>`), which consumers dedupe.
  */
 @Injectable()
@@ -24,10 +25,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private wake?: () => void;
 
   constructor(private readonly repository: OutboxRepository, config: AppConfig) {
-    const topology = bookingTopology(config.rabbitmq.prefix);
+    const topology = bookingTopology(config.rabbitmq.prefix, config.rabbitmq.shards);
     this.exchange = topology.eventsExchange;
     this.connection = new AmqpConnection(config.rabbitmq.url, 'outbox-relay');
-    this.publisher = new AmqpPublisher(this.connection, config.rabbitmq.publishConfirmTimeoutMs, (channel) => assertBookingTopology(channel, topology));
+    // Announcements: whoever subscribes to the events exchange gets them, and no subscriber is fine.
+    this.publisher = new AmqpPublisher(this.connection, { confirmTimeoutMs: config.rabbitmq.publishConfirmTimeoutMs, declare: (channel) => declareBookingTopology(channel, topology), mandatory: false });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,20 +45,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     await this.connection.close();
   }
 
-  /** New rows were committed: publish now rather than at the next poll. */
+  /** New rows were committed: publish soon rather than at the next poll. */
   notify(): void {
     this.wake?.();
   }
 
   private async run(): Promise<void> {
-    let lastCleanup = 0;
     while (this.running) {
       try {
         const relayed = this.publisher.brokerReady ? await this.repository.relayBatch(BATCH_SIZE, (rows) => this.publish(rows)) : 0;
-        if (Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
-          await this.repository.deleteSentBefore(new Date(Date.now() - RETENTION_MS));
-          lastCleanup = Date.now();
-        }
         if (relayed < BATCH_SIZE) await this.idle();
       } catch (error) {
         this.logger.warn(`outbox relay pass failed: ${(error as Error).message}`);
@@ -65,15 +62,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), IDLE_POLL_MS);
+  /** Until the next poll, or a nudge plus a short gathering time. */
+  private async idle(): Promise<void> {
+    const nudged = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), IDLE_POLL_MS);
       this.wake = () => {
         clearTimeout(timer);
         this.wake = undefined;
-        resolve();
+        resolve(true);
       };
     });
+    if (nudged && this.running) await sleep(GATHER_MS);
   }
 
   private async publish(rows: OutboxRow[]): Promise<Set<string>> {

@@ -25,20 +25,20 @@ export class OutboxRepository {
   }
 
   /**
-   * Runs `publish` on the oldest due unsent rows, locked for this relay only. Safe under concurrency: SKIP LOCKED gives
-   * each relay replica a disjoint set, and a row is marked sent only after its broker confirm.
+   * Runs `publish` on the oldest due rows, locked for this relay only, and deletes those the broker confirmed: the
+   * table holds only what is still to be published. Safe under concurrency: SKIP LOCKED gives each relay replica a
+   * disjoint set, and a row goes only after its confirm (a crash in between publishes it again, same messageId).
    */
   relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<Set<string>>): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, event_type, routing_key, payload, attempts FROM outbox
-         WHERE sent_at IS NULL AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, event_type, routing_key, payload, attempts FROM outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (rows.length === 0) return 0;
       const sent = await publish(rows);
       const failed = rows.filter((row) => !sent.has(row.id)).map((row) => row.id);
-      if (sent.size > 0) await manager.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])', [[...sent]]);
+      if (sent.size > 0) await manager.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [[...sent]]);
       // Exponential backoff per row, capped at a minute.
       if (failed.length > 0) {
         await manager.query(
@@ -49,10 +49,5 @@ export class OutboxRepository {
       }
       return rows.length;
     });
-  }
-
-  async deleteSentBefore(cutoff: Date): Promise<number> {
-    const [, count]: [unknown, number] = await this.dataSource.query('DELETE FROM outbox WHERE sent_at < $1', [cutoff]);
-    return count;
   }
 }

@@ -1,19 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
-import { SeatStateReader, type SeatStatus } from '@app/database';
+import { type BookingRecord, BookingNotices, BookingViewCache, OUTCOME_STATUSES, toBookingView } from '@app/booking';
+import type { Seat, SeatStatus } from '@app/contracts';
 import { type CompensationKind, METRIC } from '@app/observability';
-import { BookingViewCache, type Grid, SeatProjection } from '@app/redis';
-import { type StoredBooking, toView } from '../booking/stored-booking.js';
+import { type Grid, SeatProjection, SeatStateReader } from '@app/seat-map';
 import { OutboxRelay } from '../outbox/outbox.relay.js';
 
-/** The outcomes that end a booking's wait: acceptance → one of these is the decision latency. */
-const DECIDED = new Set(['CONFIRMED', 'REJECTED', 'FAILED', 'EXPIRED']);
-
 /**
- * After every commit of booking changes, brings the read side up to date at once: booking views and seat
- * projections in Redis (write-through), and a nudge to the outbox relay. Best effort: PostgreSQL is already
- * right, and the reconciler repairs any Redis write lost here.
+ * After every commit of booking changes, brings the read side up to date at once: seat projections and booking views
+ * in Redis (write-through), the change notices gateways listen to, and a nudge to the outbox relay. Best effort:
+ * PostgreSQL is already right, and the reconciler repairs any Redis write lost here.
  */
 @Injectable()
 export class BookingProjections {
@@ -22,6 +19,7 @@ export class BookingProjections {
 
   constructor(
     private readonly viewCache: BookingViewCache,
+    private readonly notices: BookingNotices,
     private readonly seats: SeatProjection,
     private readonly reader: SeatStateReader,
     private readonly relay: OutboxRelay,
@@ -32,25 +30,26 @@ export class BookingProjections {
   ) {}
 
   /** `seatStatus` is what the bookings' seats became in that commit. */
-  async afterCommit(bookings: StoredBooking[], seatStatus: SeatStatus, committedAt = Date.now()): Promise<void> {
+  async afterCommit(bookings: BookingRecord[], seatStatus: SeatStatus, committedAt = Date.now()): Promise<void> {
     if (bookings.length === 0) return;
     this.count(bookings, seatStatus);
     this.relay.notify();
     // Seats first: a buyer who sees the new status and then reads the seat map must see the seats changed too.
     await this.projectSeats(bookings, seatStatus, committedAt);
-    await this.viewCache.storeDecided(bookings.map(toView));
+    this.notices.publish(bookings.map((b) => ({ bookingId: b.bookingId, eventId: b.eventId, userId: b.userId, status: b.status, seatCount: b.seats.length })));
+    await this.viewCache.storeDecided(bookings.map(toBookingView));
   }
 
-  private count(bookings: StoredBooking[], seatStatus: SeatStatus): void {
+  private count(bookings: BookingRecord[], seatStatus: SeatStatus): void {
     for (const booking of bookings) {
       this.decided.inc({ outcome: booking.status });
-      if (DECIDED.has(booking.status)) this.decisionLatency.observe((booking.updatedAt.getTime() - booking.createdAt.getTime()) / 1000);
+      if (OUTCOME_STATUSES.includes(booking.status)) this.decisionLatency.observe((booking.updatedAt.getTime() - booking.createdAt.getTime()) / 1000);
       if (seatStatus === 'AVAILABLE' && booking.seats.length > 0) this.compensations.inc({ kind: 'seats_released' satisfies CompensationKind });
     }
   }
 
-  private async projectSeats(bookings: StoredBooking[], status: SeatStatus, committedAt: number): Promise<void> {
-    const byEvent = new Map<number, StoredBooking['seats']>();
+  private async projectSeats(bookings: BookingRecord[], status: SeatStatus, committedAt: number): Promise<void> {
+    const byEvent = new Map<number, Seat[]>();
     for (const booking of bookings) if (booking.seats.length > 0) byEvent.set(booking.eventId, [...(byEvent.get(booking.eventId) ?? []), ...booking.seats]);
     if (byEvent.size === 0) return;
     try {

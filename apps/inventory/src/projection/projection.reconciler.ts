@@ -1,10 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { SeatStateReader } from '@app/database';
+import { PeriodicTask } from '@app/common';
 import { METRIC } from '@app/observability';
-import { countSeats, encodeSeatMap, RedisService, SeatProjection } from '@app/redis';
-import { PeriodicTask } from '../common/periodic-task.js';
+import { countSeats, encodeSeatMap, SeatProjection, SeatStateReader } from '@app/seat-map';
 
 const RECONCILE_EVERY_MS = 2000;
 /** Events with seat changes (or created) this recently count as on sale. */
@@ -24,7 +23,6 @@ export class ProjectionReconciler implements OnApplicationBootstrap, BeforeAppli
   constructor(
     private readonly reader: SeatStateReader,
     private readonly projection: SeatProjection,
-    private readonly redis: RedisService,
     @InjectMetric(METRIC.projectionRepairs) private readonly repairs: Counter,
   ) {}
 
@@ -38,8 +36,7 @@ export class ProjectionReconciler implements OnApplicationBootstrap, BeforeAppli
 
   /** One round over the events on sale; answers how many projections it repaired. */
   async reconcile(): Promise<number> {
-    const lock = await this.redis.client.set(this.redis.keys.reconcileLock, '1', 'PX', RECONCILE_EVERY_MS, 'NX');
-    if (lock !== 'OK') return 0;
+    if (!(await this.projection.lockReconcile(RECONCILE_EVERY_MS))) return 0;
     let repaired = 0;
     for (const eventId of await this.reader.activeEventIds(ACTIVE_WINDOW_SECONDS, MAX_EVENTS)) {
       if (await this.repair(eventId)) repaired++;

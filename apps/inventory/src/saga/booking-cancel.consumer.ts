@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { BookingCancelRequestedV1, messageName, parseMessage } from '@app/contracts';
+import { BookingCancelRequestedV1 } from '@app/contracts';
 import { RethrowToTransportFilter } from '@app/messaging';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { SagaRepository } from './saga.repository.js';
@@ -11,9 +11,9 @@ import { SagaRepository } from './saga.repository.js';
 export class BookingCancelConsumer {
   constructor(private readonly repository: SagaRepository, private readonly projections: BookingProjections) {}
 
-  @EventPattern(messageName(BookingCancelRequestedV1))
+  @EventPattern(BookingCancelRequestedV1.name)
   async handle(@Payload() payload: unknown): Promise<void> {
-    const request = parseMessage(BookingCancelRequestedV1, payload);
+    const request = BookingCancelRequestedV1.parse(payload);
     await this.projections.afterCommit(await this.repository.cancel(request.bookingId, request.eventId, request.userId, request.requestedAt), 'AVAILABLE');
   }
 }

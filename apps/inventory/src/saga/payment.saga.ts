@@ -2,18 +2,17 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import pLimit, { type LimitFunction } from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import { type Context, contextFrom, inSpan, METRIC, type PaymentOutcome, SpanKind } from '@app/observability';
+import { type Context, contextFrom, METRIC, type PaymentOutcome, SpanKind, traced } from '@app/observability';
 import { type ChargeOutcome, PaymentProvider } from '@app/payment';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
+import { TRANSITIONS } from '@app/booking';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
-import { type PaymentDue, SagaRepository, type Transition } from './saga.repository.js';
+import { type PaymentDue, SagaRepository } from './saga.repository.js';
 import { TransitionBatcher } from './transition.batcher.js';
 
-const CONFIRM: Transition = { from: ['HELD'], to: 'CONFIRMED', seats: 'BOOKED' };
-const DECLINE: Transition = { from: ['HELD'], to: 'FAILED', seats: 'AVAILABLE', reason: 'payment declined' };
-const GIVE_UP: Transition = { from: ['HELD'], to: 'FAILED', seats: 'AVAILABLE', reason: 'payment provider did not answer', refund: true };
+const TRANSITION_OF_OUTCOME = { CHARGED: TRANSITIONS.confirm, DECLINED: TRANSITIONS.decline, TIMED_OUT: TRANSITIONS.giveUp } as const;
 
 /**
  * The orchestrator of HELD bookings: charge (timeout, bounded concurrency, retries with backoff under the booking
@@ -68,9 +67,9 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   private async settle({ bookingId, amountCents, traceParent }: PaymentDue): Promise<void> {
     this.charging.add(bookingId);
     const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
-    const outcome = await inSpan('booking payment', SpanKind.INTERNAL, trace, (inner) => this.charge(bookingId, amountCents, inner));
-    const transition = outcome === 'CHARGED' ? CONFIRM : outcome === 'DECLINED' ? DECLINE : GIVE_UP;
-    const booking = await inSpan(`booking ${transition.to.toLowerCase()}`, SpanKind.INTERNAL, trace, () => this.transitions.apply(bookingId, transition));
+    const outcome = await traced('booking payment', trace, (inner) => this.charge(bookingId, amountCents, inner));
+    const transition = TRANSITION_OF_OUTCOME[outcome];
+    const booking = await traced(`booking ${transition.to.toLowerCase()}`, trace, () => this.transitions.apply(bookingId, transition));
     const changed = booking ? [booking] : [];
     if (!booking && outcome === 'CHARGED') {
       // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
@@ -84,7 +83,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     for (let attempt = 1; attempt <= paymentMaxAttempts; attempt++) {
       const timer = this.paymentDuration.startTimer();
       try {
-        const outcome = await inSpan('payment charge', SpanKind.CLIENT, trace, () => withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs));
+        const outcome = await traced('payment charge', trace, () => withTimeout(this.provider.charge(bookingId, amountCents), paymentTimeoutMs), SpanKind.CLIENT);
         this.record(outcome === 'CHARGED' ? 'charged' : 'declined', timer);
         return outcome;
       } catch (error) {

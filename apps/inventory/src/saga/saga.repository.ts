@@ -1,21 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BookingStatus } from '@app/contracts';
-import type { SeatStatus } from '@app/database';
-import { STORED_BOOKING_COLUMNS, type StoredBooking, toStoredBooking } from '../booking/stored-booking.js';
+import { type BookingRecord, bookingColumns, type BookingRow, toBookingRecord, type Transition, TRANSITIONS } from '@app/booking';
 import { eventsOf } from '../outbox/booking-events.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
-
-export interface Transition {
-  from: BookingStatus[];
-  to: BookingStatus;
-  /** What the booking's seats become: AVAILABLE releases them. */
-  seats: SeatStatus;
-  reason?: string;
-  /** The buyer may have been charged: the refund worker gives the money back (idempotently). */
-  refund?: boolean;
-}
 
 export interface PaymentDue {
   bookingId: string;
@@ -30,22 +18,22 @@ export class SagaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxRepository) {}
 
   /** Several transitions of different bookings in one transaction (group commit of payment results). */
-  transitionAll(groups: [Transition, string[]][]): Promise<StoredBooking[]> {
+  transitionAll(groups: [Transition, string[]][]): Promise<BookingRecord[]> {
     return this.dataSource.transaction(async (manager) => {
-      const changed: StoredBooking[] = [];
+      const changed: BookingRecord[] = [];
       for (const [transition, ids] of groups) changed.push(...(await this.apply(manager, ids, transition)));
       return changed;
     });
   }
 
   /** HELD bookings past their deadline become EXPIRED. Safe with several replicas: SKIP LOCKED splits the work. */
-  expireDue(limit: number): Promise<StoredBooking[]> {
+  expireDue(limit: number): Promise<BookingRecord[]> {
     return this.dataSource.transaction(async (manager) => {
       const due: { id: string }[] = await manager.query(
         `SELECT id FROM bookings WHERE status = 'HELD' AND hold_expires_at < now() ORDER BY hold_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
-      return this.apply(manager, due.map((row) => row.id), { from: ['HELD'], to: 'EXPIRED', seats: 'AVAILABLE', reason: 'hold expired before payment completed', refund: true });
+      return this.apply(manager, due.map((row) => row.id), TRANSITIONS.expire);
     });
   }
 
@@ -67,20 +55,20 @@ export class SagaRepository {
    * Cancels for its buyer a booking that is HELD or CONFIRMED. A cancellation that overtook its booking request
    * records a CANCELLED row, so the request, when it comes, finds the id taken and books nothing.
    */
-  cancel(bookingId: string, eventId: number, userId: string, requestedAt: string): Promise<StoredBooking[]> {
+  cancel(bookingId: string, eventId: number, userId: string, requestedAt: string): Promise<BookingRecord[]> {
     return this.dataSource.transaction(async (manager) => {
-      const [tombstone]: Parameters<typeof toStoredBooking>[0][] = await manager.query(
+      const [tombstone]: BookingRow[] = await manager.query(
         `INSERT INTO bookings (id, event_id, user_id, status, reason, created_at, updated_at)
          VALUES ($1, $2, $3, 'CANCELLED', 'cancelled by the buyer before it was decided', $4, now())
-         ON CONFLICT (id) DO NOTHING RETURNING ${STORED_BOOKING_COLUMNS}`,
+         ON CONFLICT (id) DO NOTHING RETURNING ${bookingColumns()}`,
         [bookingId, eventId, userId, requestedAt],
       );
       if (tombstone) {
-        const cancelled = toStoredBooking(tombstone);
+        const cancelled = toBookingRecord(tombstone);
         await this.outbox.append(manager, eventsOf(cancelled));
         return [cancelled];
       }
-      return this.apply(manager, [bookingId], { from: ['HELD', 'CONFIRMED'], to: 'CANCELLED', seats: 'AVAILABLE', reason: 'cancelled by the buyer', refund: true }, userId);
+      return this.apply(manager, [bookingId], TRANSITIONS.cancel, userId);
     });
   }
 
@@ -108,14 +96,14 @@ export class SagaRepository {
    * One statement: the `status = ANY(from)` guard makes concurrent transitions of one booking (payment result vs.
    * expiry vs. cancellation) exclusive — the loser changes nothing — and the seats follow their booking.
    */
-  private async apply(manager: EntityManager, ids: string[], transition: Transition, userId?: string): Promise<StoredBooking[]> {
+  private async apply(manager: EntityManager, ids: string[], transition: Transition, userId?: string): Promise<BookingRecord[]> {
     if (ids.length === 0) return [];
-    const rows: Parameters<typeof toStoredBooking>[0][] = await manager.query(
+    const rows: BookingRow[] = await manager.query(
       `WITH changed AS (
          UPDATE bookings SET status = $2, reason = coalesce($3, reason), refund_pending = refund_pending OR $4,
            hold_expires_at = NULL, payment_lease_until = NULL, updated_at = now()
          WHERE id = ANY($1::uuid[]) AND status = ANY($5::text[]) AND ($7::text IS NULL OR user_id = $7)
-         RETURNING ${STORED_BOOKING_COLUMNS}
+         RETURNING ${bookingColumns()}
        ), seats_changed AS (
          UPDATE seats SET status = $6, booking_id = CASE WHEN $6 = 'AVAILABLE' THEN NULL ELSE seats.booking_id END
          FROM changed WHERE seats.booking_id = changed.id
@@ -123,7 +111,7 @@ export class SagaRepository {
        SELECT * FROM changed`,
       [ids, transition.to, transition.reason ?? null, transition.refund ?? false, transition.from, transition.seats, userId ?? null],
     );
-    const changed = rows.map(toStoredBooking);
+    const changed = rows.map(toBookingRecord);
     await this.outbox.append(manager, changed.flatMap((booking) => eventsOf(booking, { released: transition.seats === 'AVAILABLE' })));
     return changed;
   }

@@ -4,7 +4,7 @@ import { METRIC } from '@app/observability';
 import { PaymentProvider } from '@app/payment';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
-import { PeriodicTask } from '../common/periodic-task.js';
+import { PeriodicTask } from '@app/common';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from './payment.saga.js';
 import { paymentLeaseSeconds } from './payment-policy.js';

@@ -1,45 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import type { StoredBooking } from '../booking/stored-booking.js';
-import { SagaRepository, type Transition } from './saga.repository.js';
+import type { BookingRecord, Transition } from '@app/booking';
+import { BatchWindow } from '@app/common';
+import { SagaRepository } from './saga.repository.js';
 
 interface Pending {
   bookingId: string;
   transition: Transition;
-  resolve: (changed: StoredBooking | undefined) => void;
+  resolve: (changed: BookingRecord | undefined) => void;
   reject: (error: unknown) => void;
 }
 
+/** Payment results this close together share a transaction: invisible next to the payment's own latency. */
+const GATHER_MS = 5;
+const MAX_BATCH = 500;
+
 /**
- * Group commit for saga transitions: payment results that arrive while a transaction runs are applied together in
- * the next one, so a burst of confirmations costs a few commits instead of one each.
+ * Group commit for saga transitions: payment results that arrive within a few milliseconds are applied together in
+ * one transaction, so a burst of confirmations costs a few commits instead of one each.
  */
 @Injectable()
 export class TransitionBatcher {
-  private waiting: Pending[] = [];
-  private running = false;
+  private readonly window = new BatchWindow<Pending>(MAX_BATCH, (_, batch) => void this.commit(batch), GATHER_MS);
 
   constructor(private readonly repository: SagaRepository) {}
 
   /** Resolves with the booking as changed, or undefined when it had already left the transition's `from` states. */
-  apply(bookingId: string, transition: Transition): Promise<StoredBooking | undefined> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ bookingId, transition, resolve, reject });
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      while (this.waiting.length > 0) {
-        const batch = this.waiting;
-        this.waiting = [];
-        await this.commit(batch);
-      }
-    } finally {
-      this.running = false;
-    }
+  apply(bookingId: string, transition: Transition): Promise<BookingRecord | undefined> {
+    return new Promise((resolve, reject) => this.window.add('transitions', { bookingId, transition, resolve, reject }));
   }
 
   private async commit(batch: Pending[]): Promise<void> {

@@ -1,16 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
-
-export interface MessageContract<T extends object> {
-  new (): T;
-  readonly type: string;
-  readonly version: number;
-}
-
-/** The name a message travels under, e.g. `booking.requested.v1`: routing keys and handler patterns use it. */
-export function messageName(contract: { type: string; version: number }): string {
-  return `${contract.type}.v${contract.version}`;
-}
+import { type Static, type TLiteral, type TObject, type TProperties, Type } from 'typebox';
+import { compileSchema, describeSchemaErrors } from '../schema.js';
 
 export class ContractViolation extends Error {
   constructor(readonly contract: string, readonly problems: string[]) {
@@ -19,21 +8,38 @@ export class ContractViolation extends Error {
   }
 }
 
-export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((error) => {
-    const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((text) => text.replace(error.property, path));
-    return [...own, ...describeValidationErrors(error.children ?? [], path)];
-  });
+type Envelope<T extends string, V extends number, P extends TProperties> = TObject<{ type: TLiteral<T>; version: TLiteral<V> } & P>;
+
+export interface MessageContract<T extends string, V extends number, P extends TProperties> {
+  readonly type: T;
+  readonly version: V;
+  /** The name it travels under, e.g. `booking.requested.v1`: AMQP `type` property, routing keys, handler patterns. */
+  readonly name: string;
+  readonly schema: Envelope<T, V, P>;
+  create(fields: Omit<Static<Envelope<T, V, P>>, 'type' | 'version'>): Static<Envelope<T, V, P>>;
+  /** Validates an untrusted payload (compiled JSON schema), or throws {@link ContractViolation} naming every problem. */
+  parse(payload: unknown): Static<Envelope<T, V, P>>;
 }
 
-/** Turns an untrusted payload into a validated contract instance, or throws {@link ContractViolation}. */
-export function parseMessage<T extends object>(contract: MessageContract<T>, payload: unknown): T {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new ContractViolation(messageName(contract), ['payload is not a JSON object']);
-  }
-  const instance = plainToInstance(contract, payload);
-  const problems = describeValidationErrors(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }));
-  if (problems.length > 0) throw new ContractViolation(messageName(contract), problems);
-  return instance;
+/** One typed, validated, versioned definition of a message: its JSON schema is the single source of truth. */
+export function defineMessage<T extends string, V extends number, P extends TProperties>(type: T, version: V, properties: P): MessageContract<T, V, P> {
+  const schema = Type.Object({ type: Type.Literal(type), version: Type.Literal(version), ...properties }, { additionalProperties: false }) as Envelope<T, V, P>;
+  const validate = compileSchema<Static<Envelope<T, V, P>>>(schema);
+  const name = messageName({ type, version });
+  return {
+    type,
+    version,
+    name,
+    schema,
+    create: (fields) => ({ type, version, ...fields }) as Static<Envelope<T, V, P>>,
+    parse(payload) {
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ContractViolation(name, ['payload is not a JSON object']);
+      if (!validate(payload)) throw new ContractViolation(name, describeSchemaErrors(validate.errors));
+      return payload;
+    },
+  };
+}
+
+export function messageName(contract: { type: string; version: number }): string {
+  return `${contract.type}.v${contract.version}`;
 }

@@ -43,21 +43,9 @@ export class BookingSaga1763910000000 implements MigrationInterface {
         PRIMARY KEY (user_id, key)
       )`);
     await queryRunner.query(`CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at)`);
-
-    // The mock payment provider's own ledger (libs/payment): one row per idempotency key, so nobody is charged twice.
-    await queryRunner.query(`
-      CREATE TABLE payments (
-        idempotency_key text PRIMARY KEY,
-        amount_cents int NOT NULL,
-        status text NOT NULL CHECK (status IN ('CHARGED', 'DECLINED', 'REFUNDED')),
-        attempts int NOT NULL DEFAULT 1,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE payments`);
     await queryRunner.query(`DROP TABLE idempotency_keys`);
     await queryRunner.query(`DROP TABLE outbox`);
     await queryRunner.query(`ALTER TABLE bookings DROP COLUMN amount_cents, DROP COLUMN hold_expires_at, DROP COLUMN payment_lease_until, DROP COLUMN refund_pending`);

@@ -1,7 +1,8 @@
 import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, TypeOrmHealthIndicator, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import { type HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { BrokerHealth } from './broker-health.js';
 
@@ -19,23 +20,30 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly broker: BrokerHealth,
     private readonly redis: RedisService,
+    private readonly config: AppConfig,
   ) {}
 
-  /** The process answers: restart it only when this fails. */
+  /**
+   * The process answers and, if it consumes messages, still makes progress: restart it only when this fails (a
+   * consumer whose oldest unacknowledged message waited longer than CONSUMER_STALL_SECONDS is stuck).
+   */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(@Res({ passthrough: true }) reply: FastifyReply): { status: 'ok' | 'error'; consumer?: Record<string, unknown> } {
+    const consumer = this.consumerProgress();
+    if (consumer.status === 'up') return { status: 'ok' };
+    void reply.status(503);
+    return { status: 'error', consumer };
   }
 
   /**
-   * PostgreSQL and RabbitMQ are required (503 without them); Redis only speeds things up, so without it the app
-   * stays ready and says `degraded`.
+   * PostgreSQL and RabbitMQ are required (503 without them), and a consumer must be making progress; Redis only
+   * speeds things up, so without it the app stays ready and says `degraded`.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const redis = { status: this.redis.connected ? 'up' : 'down' };
     try {
-      const { details } = await this.health.check([() => this.database.pingCheck('postgres', { timeout: 1500 }), () => this.brokerCheck()]);
+      const { details } = await this.health.check([() => this.database.pingCheck('postgres', { timeout: 1500 }), () => this.brokerCheck(), () => this.consumerCheck()]);
       return { status: this.redis.connected ? 'ok' : 'degraded', details: { ...details, redis } };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
@@ -47,5 +55,18 @@ export class HealthController {
   private brokerCheck() {
     const indicator = this.indicators.check('rabbitmq');
     return this.broker.brokerReady ? indicator.up() : indicator.down({ message: 'not connected to RabbitMQ' });
+  }
+
+  private consumerCheck() {
+    const { status, ...details } = this.consumerProgress();
+    const indicator = this.indicators.check('consumer');
+    return status === 'up' ? indicator.up(details) : indicator.down(details);
+  }
+
+  private consumerProgress(): { status: 'up' | 'down'; oldestUnackedSeconds: number; message?: string } {
+    const ageS = Math.round(this.broker.oldestDeliveryAgeMs / 100) / 10;
+    const limitS = this.config.inventory.stallSeconds;
+    if (ageS <= limitS) return { status: 'up', oldestUnackedSeconds: ageS };
+    return { status: 'down', oldestUnackedSeconds: ageS, message: `no progress: a message has waited ${ageS} s for its acknowledgement (limit ${limitS} s)` };
   }
 }

@@ -1,0 +1,139 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '@app/config';
+import type { BookingRequestedV1 } from '@app/contracts';
+import { PermanentMessageError } from '@app/messaging';
+import { contextFrom, linkTo, traced } from '@app/observability';
+import { type Grid, SeatStateReader } from '@app/seat-map';
+import { eventsOf } from '../outbox/booking-events.js';
+import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { BookingProjections } from '../projection/booking-projections.js';
+import { PaymentSaga } from '../saga/payment.saga.js';
+import { paymentLeaseSeconds } from '../saga/payment-policy.js';
+import type { TracedRequest } from './booking.batcher.js';
+import { type BookingDecision, BookingRepository, type HoldTerms, type SeatClaim } from './booking.repository.js';
+import { FreeSeats, seatLabel } from './seat-allocator.js';
+
+/** Claim rounds for best-available requests that lost seats to another inventory replica in the same instant. */
+const CLAIM_ROUNDS = 3;
+
+/** Per booking id of a batch: undefined when decided (or decided before), else why it cannot be. */
+export type Problems = Map<string, Error | undefined>;
+
+/**
+ * Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats HELD or is REJECTED.
+ * The HELD ones then go on to the payment saga.
+ */
+@Injectable()
+export class BookingDecider {
+  private readonly logger = new Logger(BookingDecider.name);
+  private readonly holdTerms: HoldTerms;
+  /** Event grids never change: read once. */
+  private readonly grids = new Map<number, Grid>();
+
+  constructor(
+    private readonly repository: BookingRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly saga: PaymentSaga,
+    private readonly projections: BookingProjections,
+    private readonly reader: SeatStateReader,
+    config: AppConfig,
+  ) {
+    const { holdTtlSeconds, paymentTimeoutMs, paymentMaxAttempts } = config.saga;
+    this.holdTerms = { holdTtlSeconds, paymentLeaseSeconds: paymentLeaseSeconds(paymentTimeoutMs, paymentMaxAttempts) };
+  }
+
+  /** When traced, the batch is one span, child of its first message's span and linked to the others'. */
+  decideBatch(batch: TracedRequest[]): Promise<Problems> {
+    const [first, ...others] = batch.map(({ traceParent }) => contextFrom(traceParent ? { traceparent: traceParent } : undefined));
+    return traced('decide booking batch', first, () => this.decide(batch), undefined, others.map(linkTo).filter((link) => link !== undefined));
+  }
+
+  private async decide(batch: TracedRequest[]): Promise<Problems> {
+    const requests = batch.map(({ request }) => request);
+    const traceParents = new Map(batch.map(({ request, traceParent }) => [request.bookingId, traceParent]));
+    const problems: Problems = new Map(requests.map((request) => [request.bookingId, undefined]));
+    const unique = [...new Map(requests.map((request) => [request.bookingId, request])).values()];
+    await this.loadGrids(unique.map((request) => request.eventId));
+    const known = unique.filter((request) => this.grids.has(request.eventId));
+    for (const request of unique) if (!this.grids.has(request.eventId)) problems.set(request.bookingId, new PermanentMessageError(`event ${request.eventId} does not exist`));
+    if (known.length === 0) return problems;
+
+    const recorded = await this.repository.transaction(async (manager) => {
+      const fresh = await this.repository.insertPending(manager, known, traceParents);
+      const decisions = await this.allocate(manager, known.filter((request) => fresh.has(request.bookingId)));
+      const stored = await this.repository.recordDecisions(manager, decisions, this.holdTerms);
+      await this.outbox.append(manager, stored.flatMap((booking) => eventsOf(booking)));
+      return stored;
+    });
+    await this.projections.afterCommit(recorded, 'HELD');
+    this.saga.start(recorded.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
+    return problems;
+  }
+
+  private async allocate(manager: EntityManager, requests: BookingRequestedV1[]): Promise<BookingDecision[]> {
+    const decisions: BookingDecision[] = [];
+    let undecided = requests;
+    for (let round = 1; round <= CLAIM_ROUNDS && undecided.length > 0; round++) {
+      const claims: SeatClaim[] = [];
+      for (const [eventId, eventRequests] of groupByEvent(undecided)) {
+        const free = new FreeSeats(this.grids.get(eventId)!, await this.loadFreeSeats(manager, eventId, eventRequests));
+        for (const request of eventRequests) {
+          const allocation = request.seats ? free.allocateExact(request.seats) : free.allocateBest(request.quantity!);
+          if ('reason' in allocation) decisions.push(rejected(request, allocation.reason));
+          else claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
+        }
+      }
+      const won = countByBooking(await this.repository.claimSeats(manager, claims));
+      const wanted = countByBooking(claims);
+      const losers = [...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId));
+      await this.repository.releaseClaims(manager, losers);
+      if (losers.length > 0) this.logger.debug(`round ${round}: ${losers.length} bookings lost seats to a concurrent transaction`);
+
+      const lost = new Set(losers);
+      undecided = [];
+      for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
+        if (!lost.has(request.bookingId)) decisions.push(held(request, claims));
+        else if (request.seats) decisions.push(rejected(request, `seats taken meanwhile: ${request.seats.map(seatLabel).join(', ')}`));
+        else undecided.push(request);
+      }
+    }
+    return [...decisions, ...undecided.map((request) => rejected(request, 'seats were taken by concurrent bookings, please try again'))];
+  }
+
+  /** Exact-seat requests only need their own seats; best-available needs the event's whole free map. */
+  private loadFreeSeats(manager: EntityManager, eventId: number, requests: BookingRequestedV1[]) {
+    if (requests.some((request) => request.quantity !== undefined)) return this.repository.findAllFree(manager, eventId);
+    return this.repository.findFreeAmong(manager, eventId, requests.flatMap((request) => request.seats ?? []));
+  }
+
+  private async loadGrids(eventIds: number[]): Promise<void> {
+    const missing = [...new Set(eventIds)].filter((id) => !this.grids.has(id));
+    if (missing.length > 0) for (const [id, grid] of await this.reader.grids(missing)) this.grids.set(id, grid);
+  }
+}
+
+function groupByEvent(requests: BookingRequestedV1[]): Map<number, BookingRequestedV1[]> {
+  const groups = new Map<number, BookingRequestedV1[]>();
+  for (const request of requests) {
+    const group = groups.get(request.eventId);
+    if (group) group.push(request);
+    else groups.set(request.eventId, [request]);
+  }
+  return groups;
+}
+
+function countByBooking(claims: SeatClaim[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const claim of claims) counts.set(claim.bookingId, (counts.get(claim.bookingId) ?? 0) + 1);
+  return counts;
+}
+
+function held(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
+  const seats = claims.filter((claim) => claim.bookingId === request.bookingId).map(({ row, col }) => ({ row, col }));
+  return { bookingId: request.bookingId, status: 'HELD', seats, reason: null };
+}
+
+function rejected(request: BookingRequestedV1, reason: string): BookingDecision {
+  return { bookingId: request.bookingId, status: 'REJECTED', seats: [], reason };
+}

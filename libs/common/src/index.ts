@@ -1,0 +1,2 @@
+export * from './batch-window.js';
+export * from './periodic-task.js';

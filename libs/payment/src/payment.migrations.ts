@@ -1,0 +1,4 @@
+import { PaymentLedger1763910000001 } from './migrations/1763910000001-payment-ledger.js';
+
+/** The provider's own schema, run together with SeatGrid's migrations. */
+export const PAYMENT_MIGRATIONS = [PaymentLedger1763910000001];
