@@ -1,14 +1,12 @@
 import { CONFIG_ENV_NAMES, loadConfig } from '@app/config';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { createRequire } from 'node:module';
+import { dockerfileStages, execForm, exposedPorts } from './dockerfile.js';
 import {
   appOf,
   ComposeService,
   composeEnv,
   CONNECTION_ENV,
-  dockerfileStages,
-  execForm,
-  exposedPorts,
   isSeatGridService,
   loadCompose,
   NON_APP_ENV_NAMES,

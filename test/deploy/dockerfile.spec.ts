@@ -1,5 +1,6 @@
 import { loadConfig } from '@app/config';
-import { APP_COMMANDS, dockerfileStages, execForm, exposedPorts, Instruction, readRepoFile, Stage } from './manifests.js';
+import { dockerfileStages, execForm, exposedPorts, Instruction, Stage } from './dockerfile.js';
+import { APP_COMMANDS, readRepoFile } from './manifests.js';
 
 const runs = (stage: Stage): string[] => stage.instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
 const last = (stage: Stage, keyword: string): Instruction | undefined => stage.instructions.findLast((instruction) => instruction.keyword === keyword);

@@ -5,13 +5,13 @@ import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import type { IContainer, IProbe, IService } from 'kubernetes-models/v1';
 import { schemaProblems, unknownFieldProblems } from './k8s-schema.js';
+import { exposedPorts } from './dockerfile.js';
 import {
   APP_COMMANDS,
   appOf,
   CONNECTION_ENV,
   containerEnv,
   containersOf,
-  exposedPorts,
   find,
   idOf,
   isSeatGridImage,

@@ -1,5 +1,6 @@
 import semver from 'semver';
-import { dockerfileStages, readRepoFile } from './manifests.js';
+import { dockerfileStages } from './dockerfile.js';
+import { readRepoFile } from './manifests.js';
 
 interface PackageManifest {
   engines?: { node?: string };
