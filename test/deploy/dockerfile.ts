@@ -1,4 +1,4 @@
-import { readRepoFile } from './manifests.js';
+import { readRepoFile } from './repo.js';
 
 // The Dockerfile, read the way docker build reads it.
 
