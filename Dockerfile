@@ -1,7 +1,9 @@
 # One image for every SeatGrid process. The default CMD starts the gateway; compose and Kubernetes pass
 # another command for the inventory consumer (start:inventory) and the migrations (migrate), see package.json.
+# Both stages run the same pinned Node LTS release, inside the range of package.json's "engines" (checked by
+# test/deploy/runtime.spec.ts against every dependency's own "engines").
 
-FROM node:20-slim AS build
+FROM node:24.21.0-bookworm-slim AS build
 WORKDIR /app
 # Dependencies first, so that a source change does not reinstall them.
 COPY package.json package-lock.json ./
@@ -9,7 +11,7 @@ RUN npm ci
 COPY . .
 RUN npm run build
 
-FROM node:20-slim
+FROM node:24.21.0-bookworm-slim
 # tini runs as PID 1: it forwards SIGTERM to node (which then shuts down gracefully) and reaps zombies,
 # the same way under `docker run`, compose and Kubernetes, so no `init: true` is needed anywhere.
 RUN apt-get update \

@@ -1,19 +1,20 @@
-import { CONFIG_ENV_NAMES, loadConfig } from '@app/config';
+import { CONFIG_ENV_NAMES } from '@app/config';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { createRequire } from 'node:module';
+import { interpolated } from './compose-interpolation.js';
+import { dockerfileStages, execForm, exposedPorts } from './dockerfile.js';
 import {
   appOf,
   ComposeService,
   composeEnv,
   CONNECTION_ENV,
-  dockerfileStages,
-  execForm,
-  exposedPorts,
+  isPinnedImage,
   isSeatGridService,
   loadCompose,
   NON_APP_ENV_NAMES,
   PORT_ENV,
   readRepoFile,
+  refusedVariables,
 } from './manifests.js';
 
 const require = createRequire(import.meta.url);
@@ -42,6 +43,21 @@ const DATA_STORES = ['postgres', 'redis', 'rabbitmq'];
 /** Services whose data outlives their container. */
 const STATEFUL = [...DATA_STORES, 'prometheus', 'grafana'];
 
+describe('compose variable interpolation', () => {
+  it.each([
+    ['redis://:${PASSWORD:-fallback}@redis', {}, 'redis://:fallback@redis'],
+    ['redis://:${PASSWORD:-fallback}@redis', { PASSWORD: 's3cret' }, 'redis://:s3cret@redis'],
+    ['${EMPTY:-colon}/${EMPTY-dash}', { EMPTY: '' }, 'colon/'],
+    ['$$HOME and $NAME and ${NAME}', { NAME: 'x' }, '$HOME and x and x'],
+  ])('should read %j with %j as compose does', (text, env, expected) => {
+    expect(interpolated({ list: [text] }, env)).toEqual({ list: [expected] });
+  });
+
+  it('should refuse a required variable that is not set', () => {
+    expect(() => interpolated('${TOKEN:?set TOKEN}')).toThrow('set TOKEN');
+  });
+});
+
 describe('docker-compose.yml', () => {
   const compose = loadCompose();
   const { services } = compose;
@@ -49,6 +65,9 @@ describe('docker-compose.yml', () => {
   const imageHealthcheck = finalStage.instructions.find((instruction) => instruction.keyword === 'HEALTHCHECK')?.args ?? '';
   const imageCommand = execForm(finalStage.instructions.findLast((instruction) => instruction.keyword === 'CMD')?.args ?? '');
   const seatGridServices = Object.entries(services).filter(([, service]) => isSeatGridService(service));
+  const appOfService = (service: ComposeService) => appOf(service.command === undefined ? imageCommand : ([] as string[]).concat(service.command));
+  /** Published ports in compose's short syntax, the only one this file uses. */
+  const publishedPorts = (service: ComposeService) => (service.ports ?? []).map(String);
 
   /** The compose healthcheck, or the image's HEALTHCHECK for services built from the Dockerfile. */
   const healthcheckOf = (service: ComposeService): string | undefined => {
@@ -65,21 +84,26 @@ describe('docker-compose.yml', () => {
 
   it('should run the data stores, the migration, both apps, the proxy and the observability stack on the required versions', () => {
     expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'migrate', 'nginx', 'postgres', 'prometheus', 'rabbitmq', 'redis']);
-    expect(services.postgres.image).toBe('postgres:16-alpine');
-    expect(services.redis.image).toBe('redis:7-alpine');
+    expect(services.postgres.image).toMatch(/^postgres:16\.\d+-alpine$/);
+    expect(services.redis.image).toMatch(/^redis:7\.\d+\.\d+-alpine$/);
     expect(services.rabbitmq.image).toMatch(/^rabbitmq:(3\.13|4)(\.\d+)*-management(-alpine)?$/);
     expect(services.nginx.image).toMatch(/^nginx:[\d.]+-alpine$/);
-    // Pinned releases: `latest` would change the dashboards' and rules' behaviour under everyone's feet.
     expect(services.prometheus.image).toMatch(/^prom\/prometheus:v3\.\d+\.\d+$/);
     expect(services.grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
-    expect(services.jaeger.image).toMatch(/^jaegertracing\/all-in-one:1\.\d+\.\d+$/);
+    // Jaeger v2: the v1 all-in-one image is end-of-life.
+    expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+  });
+
+  it('should pin every image it pulls to a release', () => {
+    // A moving tag changes the data stores', dashboards' and rules' behaviour under everyone's feet.
+    const pulled = Object.entries(services).filter(([, service]) => !isSeatGridService(service));
+    expect(pulled.filter(([, service]) => !isPinnedImage(service.image)).map(([name, service]) => `${name}: ${service.image}`)).toEqual([]);
   });
 
   it('should run every app from the one image built from the Dockerfile, with its package.json command', () => {
     expect(seatGridServices.map(([name]) => name).sort()).toEqual(['gateway', 'inventory', 'migrate']);
     for (const [name, service] of seatGridServices) {
-      const command = service.command === undefined ? imageCommand : ([] as string[]).concat(service.command);
-      expect({ name, image: service.image, build: service.build, app: appOf(command) }).toEqual({ name, image: 'seatgrid:local', build: '.', app: name });
+      expect({ name, image: service.image, build: service.build, app: appOfService(service) }).toEqual({ name, image: 'seatgrid:local', build: '.', app: name });
     }
   });
 
@@ -116,13 +140,14 @@ describe('docker-compose.yml', () => {
 
   it('should give the apps only configuration variables they understand, with working values', () => {
     for (const [name, service] of Object.entries(services)) {
-      const allowed = isSeatGridService(service) ? [...CONFIG_ENV_NAMES, 'NODE_ENV'] : [...CONFIG_ENV_NAMES, ...NON_APP_ENV_NAMES];
+      const allowed = isSeatGridService(service) ? CONFIG_ENV_NAMES : [...CONFIG_ENV_NAMES, ...NON_APP_ENV_NAMES];
       expect({ name, unknown: Object.keys(composeEnv(service)).filter((variable) => !allowed.includes(variable)) }).toEqual({ name, unknown: [] });
     }
     for (const [name, service] of seatGridServices) {
       const env = composeEnv(service);
       expect({ name, missing: CONNECTION_ENV.filter((variable) => !env[variable]) }).toEqual({ name, missing: [] });
-      expect(() => loadConfig(env)).not.toThrow();
+      // As the container starts: with the image's NODE_ENV=production and the rules of the app it runs.
+      expect({ name, refused: refusedVariables(env, appOfService(service)) }).toEqual({ name, refused: [] });
       for (const variable of Object.values(PORT_ENV)) expect(exposedPorts()).toContain(Number(env[variable]));
     }
   });
@@ -143,6 +168,18 @@ describe('docker-compose.yml', () => {
     expect(new URL(env.REDIS_URL).hostname).toBe('redis');
   });
 
+  it('should make Redis demand a password, and give it to the apps and the healthcheck', () => {
+    const { redis } = services;
+    const command = ([] as string[]).concat(redis.command ?? []);
+    const password = command[command.indexOf('--requirepass') + 1];
+    expect(command).toContain('--requirepass');
+    expect(password).toEqual(expect.stringMatching(/.{16,}/));
+    expect(composeEnv(redis).REDISCLI_AUTH).toBe(password);
+    for (const [name, service] of seatGridServices) {
+      expect({ name, password: decodeURIComponent(new URL(composeEnv(service).REDIS_URL).password) }).toEqual({ name, password });
+    }
+  });
+
   it('should run two gateway replicas behind nginx on port 3000', () => {
     const { gateway, nginx } = services;
     expect(gateway.deploy?.replicas).toBe(2);
@@ -158,8 +195,13 @@ describe('docker-compose.yml', () => {
     expect(servers).toEqual([`server gateway:${composeEnv(gateway).GATEWAY_PORT}`]);
   });
 
-  it('should publish the RabbitMQ management UI', () => {
-    expect(services.rabbitmq.ports).toContain('15672:15672');
+  it('should publish the management UIs on the loopback interface only', () => {
+    expect(services.rabbitmq.ports).toContain('127.0.0.1:15672:15672');
+    // nginx is the system's front door; everything else is for the people on this machine.
+    const open = Object.entries(services)
+      .filter(([name]) => name !== 'nginx')
+      .flatMap(([name, service]) => publishedPorts(service).filter((port) => !port.startsWith('127.0.0.1:')).map((port) => `${name} ${port}`));
+    expect(open).toEqual([]);
   });
 
   it('should keep every data store, and the metrics and dashboards state, in a declared named volume', () => {

@@ -1,5 +1,6 @@
 import { loadConfig } from '@app/config';
-import { APP_COMMANDS, dockerfileStages, execForm, exposedPorts, Instruction, readRepoFile, Stage } from './manifests.js';
+import { dockerfileStages, execForm, exposedPorts, Instruction, Stage } from './dockerfile.js';
+import { APP_COMMANDS, readRepoFile } from './manifests.js';
 
 const runs = (stage: Stage): string[] => stage.instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
 const last = (stage: Stage, keyword: string): Instruction | undefined => stage.instructions.findLast((instruction) => instruction.keyword === keyword);
@@ -24,8 +25,9 @@ describe('Dockerfile', () => {
     expect(installs).toEqual([expect.stringMatching(/\bnpm ci --omit=dev\b/)]);
   });
 
-  it('should run on Node 20 as a non-root user with NODE_ENV=production', () => {
-    expect(final.image).toMatch(/^node:20(\.[\d.]+)?-(slim|alpine|bookworm-slim)$/);
+  it('should run on a pinned Node release as a non-root user with NODE_ENV=production', () => {
+    // Which release: runtime.spec.ts checks it against package.json's engines and every dependency's.
+    expect(final.image).toMatch(/^node:\d+\.\d+\.\d+-(slim|alpine|bookworm-slim)$/);
     expect(last(final, 'USER')?.args).toMatch(/^(node|[1-9]\d*)(:\S+)?$/);
     expect(final.instructions.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => instruction.args)).toContainEqual(
       expect.stringMatching(/(^|\s)NODE_ENV=production(\s|$)/),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1';
@@ -13,6 +14,7 @@ import {
   K8sObject,
   labelsMatch,
   loadCompose,
+  refusedVariables,
   renderKustomize,
   workloads,
 } from './manifests.js';
@@ -62,10 +64,8 @@ describe('k8s/overlays/local', () => {
 
   it('should point the app URLs at the in-cluster data stores with their credentials', () => {
     const env = appEnv(objects);
-    const credentials = (name: string) => {
-      const set = findOrThrow(objects, 'StatefulSet', name) as unknown as IStatefulSet;
-      return containerEnv(set.spec!.template.spec!.containers[0], objects);
-    };
+    const container = (name: string) => (findOrThrow(objects, 'StatefulSet', name) as unknown as IStatefulSet).spec!.template.spec!.containers[0];
+    const credentials = (name: string) => containerEnv(container(name), objects);
     const servicePorts = (url: URL) => {
       const service = find(objects, 'Service', url.hostname) as unknown as IService | undefined;
       return service?.spec?.ports?.map((port) => port.port) ?? [];
@@ -83,12 +83,25 @@ describe('k8s/overlays/local', () => {
 
     const cache = new URL(env.REDIS_URL);
     expect(servicePorts(cache)).toContain(Number(cache.port));
+    // Kubernetes expands $(NAME) in args from the container's own environment.
+    const redisArgs = (container('redis').args ?? []).map((arg) => arg.replace(/\$\((\w+)\)/g, (_, name: string) => credentials('redis')[name]));
+    const password = redisArgs[redisArgs.indexOf('--requirepass') + 1];
+    expect(password).toEqual(expect.stringMatching(/.{16,}/));
+    expect([decodeURIComponent(cache.password), credentials('redis').REDISCLI_AUTH]).toEqual([password, password]);
   });
 
-  it('should expose the gateway at seatgrid.localtest.me through ingress-nginx', () => {
+  it("should expose the gateway's API at seatgrid.localtest.me through ingress-nginx", () => {
     const ingress = findOrThrow(objects, 'Ingress', 'gateway') as unknown as IIngress;
     expect(ingress.spec?.ingressClassName).toBe('nginx');
-    expect(ingress.spec?.rules?.map((rule) => [rule.host, rule.http?.paths.map((path) => path.backend.service?.name)])).toEqual([['seatgrid.localtest.me', ['gateway']]]);
+    expect(ingress.spec?.rules?.map((rule) => [rule.host, rule.http?.paths.map((path) => [path.path, path.backend.service?.name])])).toEqual([
+      [
+        'seatgrid.localtest.me',
+        [
+          ['/events', 'gateway'],
+          ['/bookings', 'gateway'],
+        ],
+      ],
+    ]);
   });
 
   it('should run the locally built image without pulling it', () => {
@@ -127,6 +140,26 @@ describe('k8s/overlays/production', () => {
     // The local overlay's example credentials must not reach production.
     const localEnv = appEnv(local);
     expect(['DATABASE_URL', 'RABBITMQ_URL', 'ADMIN_TOKEN'].filter((name) => env[name] === localEnv[name])).toEqual([]);
+  });
+
+  it('should run in production mode, verifying the tokens of an OIDC provider', () => {
+    const env = appEnv(objects);
+    expect([env.NODE_ENV, env.AUTH_MODE]).toEqual(['production', 'jwt']);
+    expect(new URL(env.AUTH_JWKS_URL).protocol).toBe('https:');
+    expect([env.AUTH_ISSUER, env.AUTH_AUDIENCE]).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  it('should reach every data store over TLS, verifying the database server', () => {
+    const env = appEnv(objects);
+    const database = new URL(env.DATABASE_URL);
+    expect(['verify-full', 'verify-ca']).toContain(database.searchParams.get('sslmode'));
+    expect([new URL(env.REDIS_URL).protocol, new URL(env.RABBITMQ_URL).protocol]).toEqual(['rediss:', 'amqps:']);
+  });
+
+  it('should not start the gateway until the operator replaces the committed ADMIN_TOKEN', () => {
+    const env = appEnv(objects);
+    expect(refusedVariables(env, 'gateway')).toEqual(['ADMIN_TOKEN']);
+    expect(refusedVariables({ ...env, ADMIN_TOKEN: randomBytes(32).toString('hex') }, 'gateway')).toEqual([]);
   });
 
   it('should run more app replicas than the local overlay', () => {

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import type { IContainer, IPodTemplateSpec } from 'kubernetes-models/v1';
+import { ConfigError, loadConfig, type SeatGridApp } from '@app/config';
+import { interpolated } from './compose-interpolation.js';
+import { imageEnv } from './dockerfile.js';
+import { readRepoFile, ROOT } from './repo.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export const readRepoFile = (relative: string): string => readFileSync(path.join(ROOT, relative), 'utf8');
+export { readRepoFile, ROOT } from './repo.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // The processes of the SeatGrid image. package.json's scripts are the source of truth for their commands.
@@ -35,86 +35,32 @@ export const PORT_ENV = { gateway: 'GATEWAY_PORT', inventory: 'INVENTORY_PORT' }
 export const CONNECTION_ENV = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL'];
 
 /**
- * Variables that are not SeatGrid configuration but may appear in compose or Kubernetes manifests: NODE_ENV for
- * Node itself, the rest read by the official postgres, rabbitmq, grafana and jaeger images. Every other name must
- * be in CONFIG_ENV_NAMES, so that a misspelt or removed setting fails the tests instead of being silently ignored.
+ * Variables that are not SeatGrid configuration but may appear in compose or Kubernetes manifests, read by the
+ * official postgres, redis (redis-cli), rabbitmq and grafana images. Every other name must be in CONFIG_ENV_NAMES,
+ * so that a misspelt or removed setting fails the tests instead of being silently ignored.
  */
 export const NON_APP_ENV_NAMES = [
-  'NODE_ENV',
   'POSTGRES_USER',
   'POSTGRES_PASSWORD',
   'POSTGRES_DB',
   'PGDATA',
+  'REDISCLI_AUTH',
   'RABBITMQ_DEFAULT_USER',
   'RABBITMQ_DEFAULT_PASS',
   'GF_AUTH_ANONYMOUS_ENABLED',
-  'GF_AUTH_ANONYMOUS_ORG_ROLE',
   'GF_SECURITY_ADMIN_PASSWORD',
   'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH',
-  'COLLECTOR_OTLP_ENABLED',
-  'MEMORY_MAX_TRACES',
 ];
 
-// ---------------------------------------------------------------------------------------------------------
-// Dockerfile
-
-export interface Instruction {
-  keyword: string;
-  args: string;
-}
-
-export interface Stage {
-  image: string;
-  name?: string;
-  instructions: Instruction[];
-}
-
-/** Splits a Dockerfile into stages of instructions, joining continuation lines and dropping comments. */
-export function parseDockerfile(text: string): Stage[] {
-  const logical: string[] = [];
-  let pending = '';
-  for (const line of text.split('\n')) {
-    if (/^\s*#/.test(line)) continue;
-    if (line.trimEnd().endsWith('\\')) {
-      pending += line.trimEnd().slice(0, -1) + ' ';
-      continue;
-    }
-    const complete = (pending + line).trim();
-    pending = '';
-    if (complete) logical.push(complete);
-  }
-  const stages: Stage[] = [];
-  for (const line of logical) {
-    const [, keyword, args] = /^(\S+)\s*(.*)$/s.exec(line)!;
-    if (keyword.toUpperCase() === 'FROM') {
-      const [image, as, name] = args.split(/\s+/).filter((word) => !word.startsWith('--'));
-      stages.push({ image, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
-    } else {
-      if (stages.length === 0) throw new Error(`Dockerfile: ${keyword} before the first FROM`);
-      stages.at(-1)!.instructions.push({ keyword: keyword.toUpperCase(), args });
-    }
-  }
-  return stages;
-}
-
-/** The argument list of an exec-form (JSON array) instruction, or undefined for the shell form. */
-export function execForm(args: string): string[] | undefined {
+/** The variables `loadConfig` refuses for `app`, in an environment a container sees (the image's ENV first). */
+export function refusedVariables(env: Record<string, string>, app: SeatGridApp | undefined): string[] {
   try {
-    const value: unknown = JSON.parse(args);
-    return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined;
-  } catch {
-    return undefined;
+    loadConfig({ ...imageEnv(), ...env }, app);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.variables;
+    throw error;
   }
-}
-
-export const dockerfileStages = (): Stage[] => parseDockerfile(readRepoFile('Dockerfile'));
-
-/** Ports the final image EXPOSEs. */
-export function exposedPorts(): number[] {
-  return dockerfileStages()
-    .at(-1)!
-    .instructions.filter((instruction) => instruction.keyword === 'EXPOSE')
-    .flatMap((instruction) => instruction.args.split(/\s+/).map((port) => Number.parseInt(port, 10)));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -144,8 +90,8 @@ export interface ComposeFile {
   volumes?: Record<string, unknown>;
 }
 
-/** docker-compose.yml as compose itself reads it: with YAML merge keys (`<<: *anchor`) resolved. */
-export const loadCompose = (): ComposeFile => parse(readRepoFile('docker-compose.yml'), { merge: true });
+/** docker-compose.yml as compose itself reads it: YAML merge keys (`<<: *anchor`) resolved, variables at their defaults. */
+export const loadCompose = (): ComposeFile => interpolated(parse(readRepoFile('docker-compose.yml'), { merge: true }));
 
 export function composeEnv(service: ComposeService): Record<string, string> {
   const entries = Array.isArray(service.environment)
@@ -233,6 +179,9 @@ export function workloads(objects: K8sObject[]): Workload[] {
 
 /** Init containers first, as the kubelet runs them. */
 export const containersOf = (template: IPodTemplateSpec): IContainer[] => [...(template.spec?.initContainers ?? []), ...(template.spec?.containers ?? [])];
+
+/** An image named by an explicit release (at least major.minor), not `latest`, a bare major or no tag at all. */
+export const isPinnedImage = (image: string | undefined): boolean => /:v?\d+\.\d+[\w.-]*$/.test(image ?? '');
 
 /** A container running the SeatGrid image, whatever registry and tag an overlay gives it. */
 export const isSeatGridImage = (image: string | undefined): boolean => /(^|\/)seatgrid(:[\w.-]+)?$/.test(image ?? '');

@@ -31,6 +31,7 @@ const ALERTS = `${OBSERVABILITY}/prometheus/alerts.yml`;
 const DATASOURCES = `${OBSERVABILITY}/grafana/provisioning/datasources/datasources.yml`;
 const DASHBOARD_PROVIDERS = `${OBSERVABILITY}/grafana/provisioning/dashboards/dashboards.yml`;
 const DASHBOARD = `${OBSERVABILITY}/grafana/dashboards/seatgrid-onsale.json`;
+const JAEGER_CONFIG = `${OBSERVABILITY}/jaeger/config.yaml`;
 
 // ---------------------------------------------------------------------------------------------------------
 // What the apps export
@@ -242,6 +243,12 @@ function configMapFile(template: IPodTemplateSpec, objects: K8sObject[], contain
 }
 
 const podTemplate = (objects: K8sObject[], name: string): IPodTemplateSpec => (findOrThrow(objects, 'Deployment', name) as unknown as IDeployment).spec!.template;
+
+/** The value after `flag` in a command line (`--config /etc/jaeger/config.yaml`). */
+const argumentOf = (command: string | string[] | undefined, flag: string): string => {
+  const args = ([] as string[]).concat(command ?? []);
+  return args[args.indexOf(flag) + 1] ?? '';
+};
 
 /** The port a URL names, given or by scheme. */
 const urlPort = (url: URL): number => Number(url.port || (url.protocol === 'https:' ? 443 : 80));
@@ -486,17 +493,19 @@ describe('docker-compose.yml observability services', () => {
     }
   });
 
-  it('should give Prometheus its configuration and the rules next to it, and publish its UI', () => {
+  it('should give Prometheus its configuration and the rules next to it, and publish its UI to this machine only', () => {
     const { prometheus } = services;
     const configFile = ([] as string[]).concat(prometheus.command ?? []).find((arg) => arg.startsWith('--config.file='))?.split('=')[1] ?? '/etc/prometheus/prometheus.yml';
     expect(composeHostPath(prometheus, configFile)).toBe(PROMETHEUS_COMPOSE);
     for (const rules of loadYaml<PrometheusConfig>(PROMETHEUS_COMPOSE).rule_files) {
       expect(composeHostPath(prometheus, path.join(path.dirname(configFile), rules))).toBe(path.join(path.dirname(PROMETHEUS_COMPOSE), rules));
     }
-    expect(prometheus.ports).toEqual(['9090:9090']);
+    expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
+    // Reload, quit and TSDB deletion over HTTP would be open to every process that reaches the port.
+    expect(([] as string[]).concat(prometheus.command ?? []).filter((arg) => /^--web\.enable-(lifecycle|admin-api)/.test(arg))).toEqual([]);
   });
 
-  it('should provision Grafana with the data sources and the dashboard, open to anonymous viewers on port 3002', () => {
+  it('should provision Grafana with the data sources and the dashboard, behind a sign-in, on port 3002 of this machine', () => {
     const { grafana } = services;
     expect(composeHostPath(grafana, '/etc/grafana/provisioning/datasources/datasources.yml')).toBe(DATASOURCES);
     expect(composeHostPath(grafana, '/etc/grafana/provisioning/dashboards/dashboards.yml')).toBe(DASHBOARD_PROVIDERS);
@@ -504,9 +513,10 @@ describe('docker-compose.yml observability services', () => {
     expect(dashboards && statSync(path.join(ROOT, dashboards)).isDirectory() && readdirSync(path.join(ROOT, dashboards))).toContain(path.basename(DASHBOARD));
     const env = composeEnv(grafana);
     expect(composeHostPath(grafana, env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(DASHBOARD);
-    expect([env.GF_AUTH_ANONYMOUS_ENABLED, env.GF_AUTH_ANONYMOUS_ORG_ROLE]).toEqual(['true', 'Viewer']);
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toEqual(expect.stringMatching(/.{12,}/));
     // The gateway, through nginx, has the host's port 3000.
-    expect(grafana.ports).toEqual(['3002:3000']);
+    expect(grafana.ports).toEqual(['127.0.0.1:3002:3000']);
   });
 
   it("should point Grafana's data sources at compose services and their ports", () => {
@@ -516,10 +526,10 @@ describe('docker-compose.yml observability services', () => {
     }
   });
 
-  it('should send the traces of every app to Jaeger over OTLP/HTTP and publish the Jaeger UI', () => {
+  it('should send the traces of every app to Jaeger over OTLP/HTTP and publish the Jaeger UI to this machine only', () => {
     const { jaeger } = services;
-    expect(composeEnv(jaeger).COLLECTOR_OTLP_ENABLED).toBe('true');
-    expect(jaeger.ports).toEqual(expect.arrayContaining(['16686:16686', '4318:4318']));
+    expect(composeHostPath(jaeger, argumentOf(jaeger.command, '--config'))).toBe(JAEGER_CONFIG);
+    expect(jaeger.ports).toEqual(expect.arrayContaining(['127.0.0.1:16686:16686', '127.0.0.1:4318:4318']));
     for (const [name, service] of Object.entries(services).filter(([, candidate]) => isSeatGridService(candidate))) {
       const endpoint = composeEnv(service).OTEL_EXPORTER_OTLP_ENDPOINT;
       expect({ name, endpoint }).toEqual({ name, endpoint: 'http://jaeger:4318' });
@@ -573,7 +583,7 @@ describe('k8s/overlays/local observability stack', () => {
     expect(configMapFile(template, objects, path.join(providerPath, path.basename(DASHBOARD)))).toBe(readRepoFile(DASHBOARD));
     const env = containerEnv(template.spec!.containers[0], objects);
     expect(configMapFile(template, objects, env.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH)).toBe(readRepoFile(DASHBOARD));
-    expect([env.GF_AUTH_ANONYMOUS_ENABLED, env.GF_AUTH_ANONYMOUS_ORG_ROLE]).toEqual(['true', 'Viewer']);
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
   });
 
   it("should have a Service for every Grafana data source and for the apps' trace endpoint", () => {
@@ -584,7 +594,8 @@ describe('k8s/overlays/local observability stack', () => {
       const endpoint = new URL(containerEnv(podTemplate(objects, app).spec!.containers[0], objects).OTEL_EXPORTER_OTLP_ENDPOINT);
       expect({ app, service: servicePort(endpoint.hostname, urlPort(endpoint)) }).toEqual({ app, service: true });
     }
-    expect(containerEnv(podTemplate(objects, 'jaeger').spec!.containers[0], objects).COLLECTOR_OTLP_ENABLED).toBe('true');
+    const jaeger = podTemplate(objects, 'jaeger');
+    expect(configMapFile(jaeger, objects, argumentOf(jaeger.spec!.containers[0].args, '--config'))).toBe(readRepoFile(JAEGER_CONFIG));
   });
 });
 

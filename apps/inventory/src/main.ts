@@ -6,7 +6,7 @@ import { startTracing } from '@app/observability';
 import { InventoryModule } from './inventory.module.js';
 
 /** Consumes booking commands from RabbitMQ; serves only health and metrics over HTTP. */
-const config = loadConfigOrExit();
+const config = loadConfigOrExit('inventory');
 startTracing('seatgrid-inventory', config.otel.endpoint);
 // On shutdown the consumer drains first, so that the saga still runs while the last batches commit.
 const app = await createHttpApp(InventoryModule.forRoot(config), config, (running) => running.get(AmqpServer).close());

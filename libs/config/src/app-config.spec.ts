@@ -1,4 +1,18 @@
-import { AppConfig, CONFIG_ENV_NAMES, ConfigError, loadConfig } from './app-config.js';
+import { ADMIN_TOKEN_PLACEHOLDER, AppConfig, CONFIG_ENV_NAMES, ConfigError, loadConfig, type SeatGridApp } from './app-config.js';
+
+/** The ConfigError that loading `env` throws (fails the test when it loads). */
+function refusal(env: NodeJS.ProcessEnv, app?: SeatGridApp): ConfigError {
+  try {
+    loadConfig(env, app);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`the configuration loaded: ${JSON.stringify(env)}`);
+}
+
+const TOKEN = 'a-long-enough-secret';
+const JWT = { AUTH_MODE: 'jwt', AUTH_JWKS_URL: 'https://id.example.com/.well-known/jwks.json', AUTH_ISSUER: 'https://id.example.com/', AUTH_AUDIENCE: 'seatgrid' };
 
 describe('loadConfig', () => {
   it('should default to the local services', () => {
@@ -9,6 +23,8 @@ describe('loadConfig', () => {
     expect(config.gateway.port).toBe(3000);
     expect(config.inventory.port).toBe(3001);
     expect(config.gateway.adminToken).toBeUndefined();
+    expect(config.nodeEnv).toBe('development');
+    expect(config.auth).toEqual({ mode: 'header' });
   });
 
   it('should parse numbers and keep an admin token', () => {
@@ -29,6 +45,84 @@ describe('loadConfig', () => {
   });
 
   it('should list the variable names it reads', () => {
-    expect(CONFIG_ENV_NAMES).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'GATEWAY_PORT', 'INVENTORY_PORT', 'ADMIN_TOKEN']));
+    expect(CONFIG_ENV_NAMES).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL', 'GATEWAY_PORT', 'INVENTORY_PORT', 'ADMIN_TOKEN', 'NODE_ENV', 'AUTH_MODE', 'AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE']),
+    );
+  });
+
+  it('should accept only the known NODE_ENV values', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).nodeEnv).toBe('test');
+    expect(refusal({ NODE_ENV: 'staging' }).variables).toEqual(['NODE_ENV']);
+  });
+});
+
+describe('loadConfig in production', () => {
+  const production = { NODE_ENV: 'production', AUTH_MODE: 'header' };
+
+  it('should refuse to start a gateway without ADMIN_TOKEN', () => {
+    const error = refusal(production, 'gateway');
+    expect(error.variables).toEqual(['ADMIN_TOKEN']);
+    expect(error.message).toContain('ADMIN_TOKEN');
+  });
+
+  it('should refuse the documented placeholder as the admin token', () => {
+    expect(refusal({ ...production, ADMIN_TOKEN: ADMIN_TOKEN_PLACEHOLDER }, 'gateway').variables).toEqual(['ADMIN_TOKEN']);
+  });
+
+  it('should refuse to start a gateway whose AUTH_MODE is not set explicitly', () => {
+    expect(refusal({ NODE_ENV: 'production', ADMIN_TOKEN: TOKEN }, 'gateway').variables).toEqual(['AUTH_MODE']);
+    expect(loadConfig({ ...production, ADMIN_TOKEN: TOKEN }, 'gateway').auth.mode).toBe('header');
+  });
+
+  it.each<SeatGridApp>(['inventory', 'migrate'])('should let %s start without the gateway-only settings', (app) => {
+    expect(loadConfig({ NODE_ENV: 'production' }, app).nodeEnv).toBe('production');
+  });
+
+  it('should leave the gateway open outside production, as before', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }, 'gateway').gateway.adminToken).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'development', ADMIN_TOKEN: ADMIN_TOKEN_PLACEHOLDER }, 'gateway').gateway.adminToken).toBe(ADMIN_TOKEN_PLACEHOLDER);
+  });
+});
+
+describe('loadConfig with AUTH_MODE=jwt', () => {
+  it('should expose the OIDC provider settings', () => {
+    expect(loadConfig(JWT).auth).toEqual({ mode: 'jwt', jwksUrl: JWT.AUTH_JWKS_URL, issuer: JWT.AUTH_ISSUER, audience: JWT.AUTH_AUDIENCE });
+  });
+
+  it('should require the JWKS URL, the issuer and the audience', () => {
+    expect(refusal({ AUTH_MODE: 'jwt' }).variables.sort()).toEqual(['AUTH_AUDIENCE', 'AUTH_ISSUER', 'AUTH_JWKS_URL']);
+  });
+
+  it('should take the keys only from an http(s) URL', () => {
+    expect(refusal({ ...JWT, AUTH_JWKS_URL: 'ftp://id.example.com/keys' }).variables).toEqual(['AUTH_JWKS_URL']);
+    expect(refusal({ AUTH_MODE: 'oauth' }).variables).toEqual(['AUTH_MODE']);
+  });
+});
+
+describe('configuration errors', () => {
+  const SECRET = 'hunter2-hunter2-x';
+
+  it('should name a bad ADMIN_TOKEN without showing it', () => {
+    const error = refusal({ ADMIN_TOKEN: 'short-secret' });
+    expect(error.variables).toEqual(['ADMIN_TOKEN']);
+    expect(error.message).not.toContain('short-secret');
+  });
+
+  it.each([
+    ['DATABASE_URL', `mysql://seatgrid:${SECRET}@db:3306/seatgrid`],
+    ['DATABASE_URL', `postgres://seatgrid:${SECRET}@db:5432/seat grid`],
+    ['DATABASE_URL', `postgres//db:5432/seatgrid?password=${SECRET}`],
+    ['REDIS_URL', `redis://:${SECRET}@cache:port`],
+    ['REDIS_URL', `redis://default:p@ss/${SECRET}@cache:6379/x y`],
+    ['RABBITMQ_URL', `amqp//seatgrid:${SECRET}@broker:5672`],
+  ])('should name a bad %s without its password', (variable, value) => {
+    const error = refusal({ [variable]: value });
+    expect(error.variables).toEqual([variable]);
+    expect(error.message).toContain('***');
+    expect(error.message).not.toContain(SECRET);
+  });
+
+  it('should still show the parts of a bad URL that locate the mistake', () => {
+    expect(refusal({ RABBITMQ_URL: `amqp//seatgrid:${SECRET}@broker:5672` }).message).toContain('amqp//***@broker:5672');
   });
 });

@@ -1,11 +1,25 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { type ConfigProblem, crossVariableProblems, type SeatGridApp, validationProblems } from './config-problems.js';
+
+export { ADMIN_TOKEN_PLACEHOLDER, type ConfigProblem, type SeatGridApp } from './config-problems.js';
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/** `jwt`: bearer tokens of an OIDC provider; `header`: the identity comes from a trusted proxy in front of the gateway. */
+export const AUTH_MODES = ['jwt', 'header'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /** Every environment variable SeatGrid reads, with its rule and default. The only place `process.env` is parsed. */
 export class EnvDto {
+  /** `production` turns on the start-up rules that refuse an open gateway (docs/deployment.md). */
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/seatgrid';
 
@@ -31,6 +45,22 @@ export class EnvDto {
 
   @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_TOKEN must be at least 16 characters when set' })
   ADMIN_TOKEN?: string;
+
+  /** Unset means `header`, except for a production gateway, which must be told. */
+  @IsOptional() @IsIn(AUTH_MODES)
+  AUTH_MODE?: AuthMode;
+
+  /** Where the OIDC provider publishes the keys that sign its tokens (AUTH_MODE=jwt). */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  AUTH_JWKS_URL?: string;
+
+  /** The `iss` claim accepted tokens carry (AUTH_MODE=jwt). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  AUTH_ISSUER?: string;
+
+  /** The `aud` claim accepted tokens carry (AUTH_MODE=jwt). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  AUTH_AUDIENCE?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -105,6 +135,8 @@ export class EnvDto {
 
 /** The validated configuration; an abstract class so that Nest can inject it by type. */
 export abstract class AppConfig {
+  abstract readonly nodeEnv: NodeEnv;
+  abstract readonly auth: { mode: AuthMode; jwksUrl?: string; issuer?: string; audience?: string };
   abstract readonly database: { url: string; poolSize: number; readPoolSize: number };
   abstract readonly redis: { url: string; prefix: string };
   abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; shards: number; publishConfirmTimeoutMs: number };
@@ -121,21 +153,31 @@ export abstract class AppConfig {
 export const CONFIG_ENV_NAMES: readonly string[] = Object.keys(new EnvDto());
 
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+  /** The names of the bad variables, each once. */
+  readonly variables: string[];
+
+  constructor(found: ConfigProblem[]) {
+    const problems = found.map((problem) => problem.text);
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
+    this.variables = [...new Set(found.map((problem) => problem.variable))];
   }
 }
 
-/** Validates the environment once and returns the typed configuration, or throws naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Validates the environment once and returns the typed configuration, or throws naming every bad variable (never
+ * showing a secret). `app` adds the rules of that entry point; without it only the rules every app shares apply.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridApp): AppConfig {
   const provided = Object.fromEntries(CONFIG_ENV_NAMES.filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]));
   const dto = Object.assign(new EnvDto(), plainToInstance(EnvDto, provided));
-  const errors = validateSync(dto, { forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigError(errors.map((error) => `${error.property}=${JSON.stringify(provided[error.property] ?? null)}: ${Object.values(error.constraints ?? {}).join('; ')}`));
-  }
+  const problems = [...validationProblems(validateSync(dto, { forbidUnknownValues: false }), provided), ...crossVariableProblems(dto, app)];
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
+    nodeEnv: dto.NODE_ENV,
+    auth: { mode: dto.AUTH_MODE ?? 'header', jwksUrl: dto.AUTH_JWKS_URL, issuer: dto.AUTH_ISSUER, audience: dto.AUTH_AUDIENCE },
     database: { url: dto.DATABASE_URL, poolSize: dto.DATABASE_POOL_SIZE, readPoolSize: dto.DATABASE_READ_POOL_SIZE },
     redis: { url: dto.REDIS_URL, prefix: dto.REDIS_PREFIX },
     rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, shards: dto.SHARDS, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
@@ -149,10 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** For entry points: the configuration, or a message naming every bad variable and exit code 1. */
-export function loadConfigOrExit(): AppConfig {
+/** For entry points: the configuration of `app`, or a message naming every bad variable and exit code 1. */
+export function loadConfigOrExit(app: SeatGridApp): AppConfig {
   try {
-    return loadConfig();
+    return loadConfig(process.env, app);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
