@@ -19,7 +19,7 @@ describe('invalid requests to the gateway', () => {
   const book = (body: unknown, headers: Record<string, string> = { 'x-user-id': 'mallory' }) => api.request('POST', '/bookings', { body, headers });
 
   it.each([
-    ['missing eventId', { eventId: undefined, seats: [{ row: 1, col: 1 }] }, 400, /eventId must be an integer/],
+    ['missing eventId', { eventId: undefined, seats: [{ row: 1, col: 1 }] }, 400, /eventId is required/],
     ['non-integer eventId', { eventId: 'one', quantity: 1 }, 400, /eventId must be an integer/],
     ['non-integer row', { eventId: 0, seats: [{ row: 1.5, col: 1 }] }, 400, /seats\.0\.row must be an integer/],
     ['seat outside the grid', { seats: [{ row: 1, col: 6 }] }, 400, /seats\.0\.col must be at most 5/],

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GatewayClient } from './support/api.js';
 import { brokenInvariants } from './support/invariants.js';
+import { bookingRequest, publishRaw } from './support/messages.js';
 import { TestEnvironment, waitFor } from './support/test-system.js';
 
 // Slow payments and small batches so that SIGKILL lands while holding, while charging and between charge and confirm.
@@ -24,11 +25,15 @@ describe('inventory killed with SIGKILL mid-saga', () => {
 
   it('should end every accepted booking in one terminal state with nobody charged twice and no seat sold twice', async () => {
     const event = await api.createEvent(10, 10);
-    const replies = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => api.book(`buyer-${i}`, i % 4 === 0 ? { eventId: event.id, quantity: 2 } : { eventId: event.id, seats: [{ row: (i % 10) + 1, col: ((i * 7) % 10) + 1 }] })),
+    // Straight to the broker: 300 requests for 100 seats, more than a gateway would accept, so that the inventory
+    // decides real contention while it is being killed.
+    const requests = Array.from({ length: 300 }, (_, i) =>
+      bookingRequest(event.id, { userId: `buyer-${i}`, ...(i % 4 === 0 ? { seats: undefined, quantity: 2 } : { seats: [{ row: (i % 10) + 1, col: ((i * 7) % 10) + 1 }] }) }),
     );
-    expect(replies.every((reply) => reply.status === 202)).toBe(true);
-    const accepted = replies.map((reply) => reply.body.bookingId as string);
+    const { channel, close } = await env.amqpChannel();
+    for (const request of requests) await publishRaw(channel, env.topology, request, { eventId: event.id });
+    await close();
+    const accepted = requests.map((request) => request.bookingId);
 
     for (const killAfterMs of [250, 400, 600, 900, 1200]) {
       const inventory = await env.start('inventory');

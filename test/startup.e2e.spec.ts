@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { migrateDatabase } from '@app/database';
+import { PAYMENT_MIGRATIONS } from '@app/payment';
 import { TestEnvironment } from './support/test-system.js';
 
 describe('start-up', () => {
@@ -7,10 +8,16 @@ describe('start-up', () => {
   afterAll(() => env.destroy());
 
   it('should create a missing database and apply migrations once', async () => {
-    expect(await migrateDatabase(env.config)).toEqual(['BookingCore1763900000000', 'BookingSaga1763910000000', 'BookingTrace1763920000000']);
-    expect(await migrateDatabase(env.config)).toEqual([]);
+    expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([
+      'BookingCore1763900000000',
+      'BookingSaga1763910000000',
+      'PaymentLedger1763910000001',
+      'BookingTrace1763920000000',
+      'DecidedAtOutboxPruned1764200000000',
+    ]);
+    expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['bookings', 'events', 'seats']));
+    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['bookings', 'events', 'seats', 'outbox', 'idempotency_keys', 'payments']));
   });
 
   it('should stop an app whose configuration is invalid, naming every bad variable', () => {

@@ -41,12 +41,11 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
   await system.stopInventory();
   const profile = await summarizeProfileDir(profileDir, 'inventory', startUpMs);
   await system.startInventory();
-  // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; its outbox event
-  // (booking.held / booking.rejected) carries that transaction's time. Payment and confirmation come after, paced by
-  // the payment provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY), and are reported separately.
+  // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; it stamps the
+  // booking's decided_at with that transaction's time. Payment and confirmation come after, paced by the payment
+  // provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY), and are reported separately.
   const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
-    `WITH d AS (SELECT created_at AS at FROM outbox
-                WHERE event_type IN ('booking.held', 'booking.rejected') AND (payload->>'bookingId')::uuid = ANY($1::uuid[]))
+    `WITH d AS (SELECT decided_at AS at FROM bookings WHERE id = ANY($1::uuid[]) AND decided_at IS NOT NULL)
      SELECT count(*)::int AS decided,
             count(*) FILTER (WHERE at > (SELECT min(at) FROM d))::int AS after_first,
             coalesce(extract(epoch FROM max(at) - min(at)) * 1000, 0)::float8 AS span_ms,

@@ -4,7 +4,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
-export { SpanKind };
+export { SpanKind, SpanStatusCode };
+/** The context of work that belongs to no trace. */
+export const NO_TRACE: Context = ROOT_CONTEXT;
 export type { Context, Span };
 
 let provider: TracerProvider | undefined;

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import type { Gauge } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import { BookingNotices, parseBookingNotice } from '@app/booking';
 import { PeriodicTask } from '@app/common';
 import type { CreateBookingRequest, Seat } from '@app/contracts';
@@ -37,6 +37,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
     private readonly projection: SeatProjection,
     private readonly bookingNotices: BookingNotices,
     @InjectMetric(METRIC.pendingDemand) private readonly pendingGauge: Gauge,
+    @InjectMetric(METRIC.filterChecks) private readonly checks: Counter,
   ) {}
 
   onModuleInit(): void {
@@ -67,6 +68,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
 
   /** Why the request cannot succeed, or undefined when only the inventory can tell. No I/O. */
   refusalFor(event: EventRow, request: CreateBookingRequest): Refusal | undefined {
+    this.checks.inc();
     const wanted = request.quantity ?? request.seats!.length;
     const seatRefusal = request.seats && this.seatRefusal(event, request.seats);
     if (seatRefusal) return seatRefusal;

@@ -6,7 +6,7 @@ import { BookingViewCache } from '@app/booking';
 import { AppConfig } from '@app/config';
 import { type BookingCommand, BookingRequestedV1, type CreateBookingRequest } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
-import { contextFrom, inSpan, METRIC, type RefusalReason, SpanKind, traceHeaders, tracingEnabled } from '@app/observability';
+import { type Context, contextFrom, inSpan, METRIC, NO_TRACE, type RefusalReason, SpanKind, traced, traceHeaders, tracingEnabled } from '@app/observability';
 import { AvailabilityCheck } from '../availability/availability-check.js';
 import type { Refusal } from '../availability/refusal.js';
 import type { EventRow } from '../events/event-row.js';
@@ -50,39 +50,52 @@ export class BookingIntake {
     return refused;
   }
 
-  /** Publishes the booking and resolves with its id once RabbitMQ has it; 503 when it cannot take it for sure. */
-  async accept(event: EventRow, request: CreateBookingRequest, intake: IntakeRequest): Promise<string> {
-    const bookingId = intake.idempotencyKey === undefined ? randomUUID() : await this.bookingIdFor(request, intake.buyer, intake.idempotencyKey);
-    const message = BookingRequestedV1.create({ bookingId, eventId: event.id, userId: intake.buyer, seats: request.seats, quantity: request.quantity, requestedAt: new Date().toISOString() });
-    await this.publish(message, intake.requestId, intake.headers, 'nothing was booked');
-    this.availability.accepted(bookingId, event, request);
-    this.acceptedCount.inc();
-    this.viewCache.storePending({ bookingId, eventId: event.id, userId: intake.buyer, status: 'PENDING', seats: request.seats ?? [], createdAt: message.requestedAt, updatedAt: message.requestedAt });
-    if (intake.idempotencyKey !== undefined) void this.idempotency.markAccepted(intake.buyer, intake.idempotencyKey).catch(() => undefined);
-    if (this.debug) this.logger.debug({ msg: 'booking accepted', requestId: intake.requestId, bookingId, eventId: event.id });
-    return bookingId;
+  /**
+   * Publishes the booking and resolves with its id once RabbitMQ has it; 503 when it cannot take it for sure. When
+   * tracing is on, this is the root span of the booking's trace (or a child of the caller's traceparent).
+   */
+  accept(event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string = randomUUID(), retry = false): Promise<string> {
+    if (!tracingEnabled()) return this.acceptIn(NO_TRACE, event, request, intake, bookingId, retry);
+    return inSpan('POST /bookings', SpanKind.SERVER, contextFrom(intake.headers), (trace) => this.acceptIn(trace, event, request, intake, bookingId, retry));
   }
 
-  /** Publishes a command or answers 503 naming what did (not) happen; a span around it when tracing is on. */
-  async publish(command: BookingCommand, requestId: string, headers: Record<string, unknown>, consequence: string): Promise<void> {
+  /**
+   * With an Idempotency-Key: one booking per (buyer, key). A key already used answers its booking, publishing that same
+   * booking id again (the inventory decides an id once), so a crash or a lost confirm can never book twice; a new key
+   * is checked like any request, then recorded with a fresh booking id before anything is published.
+   */
+  async acceptOnce(event: EventRow, request: CreateBookingRequest, intake: IntakeRequest & { idempotencyKey: string }): Promise<string | Refusal> {
+    const requestHash = hashRequest(request);
+    const known = await this.idempotency.find(intake.buyer, intake.idempotencyKey);
+    if (!known) {
+      const refused = this.refusalFor(event, request);
+      if (refused) return refused;
+    }
+    const claim = known ?? (await this.idempotency.claim(intake.buyer, intake.idempotencyKey, requestHash, randomUUID()));
+    if (claim.requestHash !== requestHash) throw new UnprocessableEntityException('Idempotency-Key was already used with a different request');
+    return this.accept(event, request, intake, claim.bookingId, known !== undefined);
+  }
+
+  /** Publishes a command or answers 503 naming what did (not) happen. */
+  async publish(command: BookingCommand, requestId: string, trace: Context, consequence: string): Promise<void> {
     try {
-      if (!tracingEnabled()) return await this.publisher.publish(command, requestId);
-      await inSpan(`publish ${command.type}`, SpanKind.PRODUCER, contextFrom(headers), (trace) => this.publisher.publish(command, requestId, traceHeaders(trace)));
+      await traced(`publish ${command.type}`, trace, (inner) => this.publisher.publish(command, requestId, tracingEnabled() ? traceHeaders(inner) : undefined), SpanKind.PRODUCER);
     } catch (error) {
       if (error instanceof BrokerUnavailableError) throw new ServiceUnavailableException(`booking service is unavailable (${error.message}); ${consequence}, please retry`);
       throw error;
     }
   }
 
-  /**
-   * One booking per (buyer, key): the id is recorded with the key before publishing, and every retry publishes that
-   * same id again — the inventory decides a booking id once — so a crash or a lost confirm can never book twice.
-   */
-  private async bookingIdFor(request: CreateBookingRequest, buyer: string, key: string): Promise<string> {
-    const requestHash = hashRequest(request);
-    const claim = await this.idempotency.claim(buyer, key, requestHash, randomUUID());
-    if (claim.requestHash !== requestHash) throw new UnprocessableEntityException('Idempotency-Key was already used with a different request');
-    return claim.bookingId;
+  private async acceptIn(trace: Context, event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string, retry: boolean): Promise<string> {
+    const message = BookingRequestedV1.create({ bookingId, eventId: event.id, userId: intake.buyer, seats: request.seats, quantity: request.quantity, requestedAt: new Date().toISOString() });
+    await this.publish(message, intake.requestId, trace, 'nothing was booked');
+    if (retry) return bookingId; // counted, and its demand noted, when it was first accepted
+    this.availability.accepted(bookingId, event, request);
+    this.acceptedCount.inc();
+    this.viewCache.storePending({ bookingId, eventId: event.id, userId: intake.buyer, status: 'PENDING', seats: request.seats ?? [], createdAt: message.requestedAt, updatedAt: message.requestedAt });
+    if (intake.idempotencyKey !== undefined) void this.idempotency.markAccepted(intake.buyer, intake.idempotencyKey).catch(() => undefined);
+    if (this.debug) this.logger.debug({ msg: 'booking accepted', requestId: intake.requestId, bookingId, eventId: event.id });
+    return bookingId;
   }
 
   private countRefusal(reason: RefusalReason): void {

@@ -4,7 +4,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { BookingViewCache, FINAL_STATUSES } from '@app/booking';
 import { BookingCancelRequestedV1, type BookingView } from '@app/contracts';
-import { type CacheResult, METRIC } from '@app/observability';
+import { type CacheResult, contextFrom, METRIC } from '@app/observability';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingsRepository } from './bookings.repository.js';
 
@@ -49,7 +49,7 @@ export class BookingStatusService {
     if (booking.userId !== userId) throw new ForbiddenException('only the buyer who made this booking can cancel it');
     if (FINAL_STATUSES.includes(booking.status)) throw new ConflictException(`booking is already ${booking.status}`);
     const command = BookingCancelRequestedV1.create({ bookingId: id, eventId: booking.eventId, userId, requestedAt: new Date().toISOString() });
-    await this.intake.publish(command, requestId, headers, 'the booking was not cancelled');
+    await this.intake.publish(command, requestId, contextFrom(headers), 'the booking was not cancelled');
     const deadline = Date.now() + CANCEL_WAIT_MS;
     for (;;) {
       const current = (await this.repository.findView(id)) ?? booking;

@@ -72,13 +72,22 @@ export class BookingsController {
   private book(event: EventRow, body: CreateBookingRequest, buyer: string, request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
     const outside = body.seats && seatsOutsideGrid(body.seats, event);
     if (outside) throw new BadRequestException(`${outside} for event ${event.id}`);
+    const intake = { buyer, requestId: request.id, headers: request.headers };
+    const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
+    if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));
     const refused = this.intake.refusalFor(event, body);
     if (refused) return refuse(reply, refused, request.id);
-    const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    return this.intake.accept(event, body, { buyer, requestId: request.id, idempotencyKey, headers: request.headers }).then((bookingId) => {
-      void reply.code(202).header('location', `/bookings/${bookingId}`).header('content-type', JSON_TYPE).send(`{"bookingId":"${bookingId}","status":"PENDING"}`);
-    });
+    return this.intake.accept(event, body, intake).then((bookingId) => accepted(reply, bookingId));
   }
+}
+
+function answerWith(reply: FastifyReply, answer: string | Refusal, requestId: string): void {
+  if (typeof answer === 'string') accepted(reply, answer);
+  else refuse(reply, answer, requestId);
+}
+
+function accepted(reply: FastifyReply, bookingId: string): void {
+  void reply.code(202).header('location', `/bookings/${bookingId}`).header('content-type', JSON_TYPE).send(`{"bookingId":"${bookingId}","status":"PENDING"}`);
 }
 
 function refuse(reply: FastifyReply, refused: Refusal, requestId: string): void {

@@ -28,6 +28,14 @@ export class IdempotencyRepository implements OnApplicationBootstrap, OnApplicat
     return this.purge.stop();
   }
 
+  async find(userId: string, key: string): Promise<KeyClaim | undefined> {
+    const [row]: { booking_id: string; request_hash: string }[] = await this.dataSource.query(
+      'SELECT booking_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+      [userId, key],
+    );
+    return row && { bookingId: row.booking_id, requestHash: row.request_hash };
+  }
+
   /**
    * Records the booking id under (user, key) before anything is published, or answers the one recorded first.
    * Safe under concurrency: of requests racing with one key, exactly one INSERT wins; a loser's INSERT waits for the
@@ -39,12 +47,8 @@ export class IdempotencyRepository implements OnApplicationBootstrap, OnApplicat
       [userId, key, requestHash, bookingId],
     );
     if (inserted.length > 0) return { bookingId, requestHash };
-    const [row]: { booking_id: string; request_hash: string }[] = await this.dataSource.query(
-      'SELECT booking_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2',
-      [userId, key],
-    );
     // Purged between the two statements (older than 48 hours): the key is free again.
-    return row ? { bookingId: row.booking_id, requestHash: row.request_hash } : this.claim(userId, key, requestHash, bookingId);
+    return (await this.find(userId, key)) ?? this.claim(userId, key, requestHash, bookingId);
   }
 
   /** The broker has the booking: informational (a retry publishes the same booking id again either way). */

@@ -34,9 +34,11 @@ export class BookingProjections {
     if (bookings.length === 0) return;
     this.count(bookings, seatStatus);
     this.relay.notify();
-    // Seats first: a buyer who sees the new status and then reads the seat map must see the seats changed too.
-    await this.projectSeats(bookings, seatStatus, committedAt);
+    // Gateways hear that these bookings are decided before they hear of their seats (same connection, in order):
+    // counting a held seat both as taken and as still pending would refuse buyers for nothing.
     this.notices.publish(bookings.map((b) => ({ bookingId: b.bookingId, eventId: b.eventId, userId: b.userId, status: b.status, seatCount: b.seats.length })));
+    // Seats before views: a buyer who sees the new status and then reads the seat map must see the seats changed too.
+    await this.projectSeats(bookings, seatStatus, committedAt);
     await this.viewCache.storeDecided(bookings.map(toBookingView));
   }
 
