@@ -21,6 +21,8 @@ export interface HttpSummary {
   /** Answers per second over the phase's window. */
   rps: number;
   latencyMs: LatencySummary;
+  /** The same latencies split by HTTP status: a fast refusal and a slow acceptance are different stories. */
+  latencyByStatusMs: Record<string, LatencySummary>;
   /** Answers by HTTP status. */
   statusCodes: Record<string, number>;
   /** Requests that got no answer (reset, refused, timed out), by error code: "dropped connections". */
@@ -55,6 +57,7 @@ export class LatencyHistogram {
 /** Latency, status codes and transport errors of one kind of request. */
 export class Recorder {
   private readonly latency = new LatencyHistogram();
+  private readonly byStatus = new Map<number, LatencyHistogram>();
   private readonly statusCodes = new Map<number, number>();
   private readonly errors = new Map<string, number>();
   private firstStart = Infinity;
@@ -63,6 +66,9 @@ export class Recorder {
   answered(startedAt: number, status: number): void {
     const now = performance.now();
     this.latency.record(now - startedAt);
+    let histogram = this.byStatus.get(status);
+    if (!histogram) this.byStatus.set(status, (histogram = new LatencyHistogram()));
+    histogram.record(now - startedAt);
     this.statusCodes.set(status, (this.statusCodes.get(status) ?? 0) + 1);
     this.span(startedAt, now);
   }
@@ -85,6 +91,7 @@ export class Recorder {
       requests: answered + [...this.errors.values()].reduce((sum, n) => sum + n, 0),
       rps: windowMs > 0 ? round((answered / windowMs) * 1000, 1) : 0,
       latencyMs: this.latency.summary(),
+      latencyByStatusMs: Object.fromEntries([...this.byStatus].sort(([a], [b]) => a - b).map(([status, histogram]) => [String(status), histogram.summary()])),
       statusCodes: Object.fromEntries([...this.statusCodes].sort(([a], [b]) => a - b).map(([status, n]) => [String(status), n])),
       errors: Object.fromEntries(this.errors),
     };

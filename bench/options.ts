@@ -29,6 +29,8 @@ export interface BenchOptions {
   pollTimeoutS: number;
   settleTimeoutS: number;
   seed: number;
+  /** Only these runs (by name), for working on one scenario; empty runs them all. */
+  only: string[];
   resultsDir: string;
   services: { pg: string; redis: string; amqp: string };
 }
@@ -109,6 +111,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     smoke,
     ...numbers,
     seed: readNumber(env, 'BENCH_SEED', 1, false),
+    only: (env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean),
     // A smoke run must not leave files next to the committed results.
     resultsDir: env.BENCH_RESULTS_DIR || (smoke ? join(tmpdir(), 'seatgrid-bench-smoke') : 'bench/results'),
     services: {

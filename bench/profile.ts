@@ -18,34 +18,38 @@ export interface ProfileEntry {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
 }
 
 const TOP = 15;
 
-/**
- * Reads the one profile a process wrote into `dir` (Node names it CPU.<date>.<pid>….cpuprofile), leaving out its
- * first `skipMs` (the process's start-up: module loading and compilation are not what a run measures).
- */
-export async function summarizeProfileDir(dir: string, processName: string, skipMs = 0): Promise<ProfileSummary | undefined> {
+/** Reads the one profile a process wrote into `dir` (Node names it CPU.<date>.<pid>….cpuprofile). */
+export async function summarizeProfileDir(dir: string, processName: string): Promise<ProfileSummary | undefined> {
   const files = (await readdir(dir).catch(() => [])).filter((file) => file.endsWith('.cpuprofile'));
   if (files.length === 0) return undefined;
-  return summarizeProfile(JSON.parse(await readFile(join(dir, files[0]), 'utf8')) as CpuProfile, processName, skipMs);
+  return summarizeProfile(JSON.parse(await readFile(join(dir, files[0]), 'utf8')) as CpuProfile, processName);
 }
 
-export function summarizeProfile(profile: CpuProfile, processName: string, skipMs = 0): ProfileSummary {
+/** The frame Node's HTTP server handles each request in: the first sample under it marks the end of start-up. */
+const SERVING = 'parserOnIncoming';
+
+/**
+ * Self time by function and by area, from the first HTTP request the process served on: module loading and Nest's
+ * start-up are not what a run measures.
+ */
+export function summarizeProfile(profile: CpuProfile, processName: string): ProfileSummary {
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
+  const serving = nodesUnder(profile, SERVING);
+  const firstServing = profile.samples.findIndex((nodeId) => serving.has(nodeId));
   const byFunction = new Map<string, number>();
   const byArea = new Map<string, number>();
   let busyUs = 0;
-  let elapsedUs = 0;
   profile.samples.forEach((nodeId, i) => {
     const frame = frames.get(nodeId);
     const us = profile.timeDeltas[i] ?? 0;
-    elapsedUs += us;
-    if (!frame || frame.functionName === '(idle)' || elapsedUs < skipMs * 1000) return;
+    if (!frame || frame.functionName === '(idle)' || i < firstServing) return;
     busyUs += us;
     const name = `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
@@ -74,4 +78,19 @@ function shortUrl(url: string): string {
   if (pkg) return pkg[1];
   const own = /\/((?:apps|libs)\/.*)$/.exec(url);
   return own ? own[1] : url.replace(/^file:\/\//, '');
+}
+
+/** The nodes whose stack passes through `functionName` (a node's stack is itself plus its ancestors). */
+function nodesUnder(profile: CpuProfile, functionName: string): Set<number> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const under = new Set<number>();
+  const visit = (id: number, inside: boolean) => {
+    const node = byId.get(id)!;
+    const now = inside || node.callFrame.functionName === functionName;
+    if (now) under.add(id);
+    for (const child of node.children ?? []) visit(child, now);
+  };
+  const children = new Set(profile.nodes.flatMap((node) => node.children ?? []));
+  for (const node of profile.nodes) if (!children.has(node.id)) visit(node.id, false);
+  return under;
 }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { bareNodeHerd, bareNodeRequests, pgUpdates, syncHerd } from './baselines/runs.js';
+import { bareNodeHerd, bareNodeRequests, nestFloorHerd, pgUpdates, syncHerd } from './baselines/runs.js';
 import { latencyChart } from './chart.js';
 import { type BenchOptions, parseOptions } from './options.js';
 import { openFilesLimit } from './processes.js';
@@ -20,7 +20,20 @@ import { BenchSystem } from './system.js';
  * comparison next to its baseline, checks the invariants in PostgreSQL after each, and writes the reports.
  * Exit code: 0 when every invariant held (aims may be missed), 1 when one was violated, 2 when the bench itself failed.
  */
-const PLAN: ((context: Context) => Promise<RunResult>)[] = [bareNodeHerd, herd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions];
+const PLAN: ((context: Context) => Promise<RunResult>)[] = [bareNodeHerd, nestFloorHerd, herd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions];
+/** The run name of each step, for BENCH_ONLY. */
+const RUN_NAMES = new Map<(context: Context) => Promise<RunResult>, string>([
+  [bareNodeHerd, 'bare-node-herd'],
+  [nestFloorHerd, 'nest-floor-herd'],
+  [herd, 'herd'],
+  [syncHerd, 'sync-herd'],
+  [bareNodeRequests, 'bare-node-requests'],
+  [soldOut, 'sold-out'],
+  [seatMap, 'seat-map'],
+  [mixed, 'mixed'],
+  [pgUpdates, 'pg-updates'],
+  [decisions, 'decisions'],
+]);
 
 /** Sockets besides the generator's connections: PostgreSQL, Redis and RabbitMQ clients, files, the baselines. */
 const OTHER_FILES = 200;
@@ -49,6 +62,7 @@ async function main(): Promise<number> {
   try {
     [{ version: postgres }] = await system.sql<{ version: string }>(`SELECT split_part(version(), ' (', 1) AS version`);
     for (const step of PLAN) {
+      if (options.only.length > 0 && !options.only.includes(RUN_NAMES.get(step)!)) continue;
       const run = await step({ system, options, log });
       runs.push(run);
       const failed = run.checks.filter((check) => !check.ok);

@@ -29,13 +29,24 @@ function watch(server: Child): UsageMeter {
 /** The herd's exact arrival pattern and requests against a hello-world node:http server: the intake latency floor. */
 export function bareNodeHerd({ options, log }: Context): Promise<RunResult> {
   log(`baseline: herd pattern against a bare Node server`);
-  return withServer(startHelloServer, async (server) => {
+  return herdAgainst(startHelloServer, 'bare-node-herd', 'Bare Node server, herd arrival pattern', options);
+}
+
+/** The same herd against an empty NestJS + Fastify route: what the framework itself costs (see nest-floor-server.ts). */
+export function nestFloorHerd({ options, log }: Context): Promise<RunResult> {
+  log(`baseline: herd pattern against an empty NestJS route`);
+  const start = () => startServer('nest-floor', benchScript('baselines/nest-floor-server.js'), {}, 'PORT', '/health');
+  return herdAgainst(start, 'nest-floor-herd', 'Empty NestJS + Fastify route, herd arrival pattern', options);
+}
+
+function herdAgainst(start: () => Promise<Child>, name: string, title: string, options: Context['options']): Promise<RunResult> {
+  return withServer(start, async (server) => {
     await warmUp(server.url, 1, options, false);
     const meter = watch(server);
-    const load = await herdLoad(server.url, options, 1, 'bare', async () => undefined);
+    const load = await herdLoad(server.url, options, 1, name, async () => undefined);
     return {
-      name: 'bare-node-herd',
-      title: 'Bare Node server, herd arrival pattern',
+      name,
+      title,
       kind: 'baseline',
       parameters: { users: options.users, windowMs: options.herdWindowMs, connections: options.connections },
       http: { intake: load.intake },

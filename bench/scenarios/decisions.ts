@@ -1,7 +1,7 @@
 import { TERMINAL_STATUSES, acceptedId, bookingRequest, createEvent, gridFor, seatAt } from '../api.js';
 import { checkEvents, settle } from '../invariants.js';
 import { Recorder, closedLoop, connectionPool, send } from '../load.js';
-import { UsageMeter } from '../processes.js';
+import { type UsageReport, UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
 import { summarizeProfileDir } from '../profile.js';
 import { type Context, outcomesOf, profileDirFor, seatsTaken } from './common.js';
@@ -33,13 +33,15 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
 
   log(`decisions: starting the inventory on a backlog of ${accepted.length}`);
   const meter = new UsageMeter(() => system.apps());
+  const deciding = new UsageMeter(() => system.apps());
   const profileDir = await profileDirFor('decisions-inventory');
   await system.startInventory(profileDir);
-  const startUpMs = system.inventory!.readyAfterMs;
+  await allDecided(system, accepted, options.settleTimeoutS * 1000);
+  const decidingUsage = deciding.stop();
   await settle(system, [eventId], accepted.length, options.settleTimeoutS * 1000);
   const usage = meter.stop();
   await system.stopInventory();
-  const profile = await summarizeProfileDir(profileDir, 'inventory', startUpMs);
+  const profile = await summarizeProfileDir(profileDir, 'inventory');
   await system.startInventory();
   // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; it stamps the
   // booking's decided_at with that transaction's time. Payment and confirmation come after, paced by the payment
@@ -73,11 +75,36 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
       decidingSpanMs: Math.round(rate.span_ms),
       transactions: rate.transactions,
       sagaCompletionsPerSecond: saga.span_ms > 0 ? Math.round((saga.after_first / saga.span_ms) * 1000) : 0,
+      ...perDecision(decidingUsage, rate.decided),
       seatsSold: await seatsTaken(system, [eventId]),
     },
     outcomes: await outcomesOf(system, accepted),
     usage,
     profile,
     checks: await checkEvents(system, system.gatewayUrl, [eventId], accepted),
+  };
+}
+
+/** Waits until every accepted booking has its decision (HELD or REJECTED), whatever its saga is doing. */
+async function allDecided(system: Context['system'], accepted: string[], timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const [{ n }] = await system.sql<{ n: number }>('SELECT count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) AND decided_at IS NOT NULL', [accepted]);
+    if (n >= accepted.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * CPU per decision while the backlog was being decided (the saga starts meanwhile and is included): the inventory's
+ * own, and PostgreSQL's (all its backends, so any neighbour's work counts too).
+ */
+function perDecision(usage: UsageReport, decided: number): Record<string, number> {
+  if (decided === 0) return {};
+  const us = (cpuS: number | undefined) => Math.round(((cpuS ?? 0) * 1e6) / decided);
+  return {
+    inventoryCpuUsPerDecision: us(usage.processes.find((p) => p.name === 'inventory')?.cpuS),
+    postgresCpuUsPerDecision: us(usage.services.find((s) => s.name === 'postgresql')?.cpuS),
+    rabbitmqCpuUsPerDecision: us(usage.services.find((s) => s.name === 'rabbitmq')?.cpuS),
   };
 }

@@ -4,7 +4,7 @@ import { type HttpSummary, type Reply, Recorder, closedLoop, connectionPool, eve
 import type { BenchOptions } from '../options.js';
 import { UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
-import { summarizeProfileDir } from '../profile.js';
+import { type ProfileSummary, summarizeProfileDir } from '../profile.js';
 import { type Context, decisionsOf, profileDirFor, seatsTaken } from './common.js';
 
 /** As k6/thundering-herd.ts: a fifth of the buyers ask for the best 1–2 seats, the rest for one random seat. */
@@ -77,14 +77,7 @@ export async function warmUp(url: string, eventId: number, options: BenchOptions
 
 /** The thundering herd against SeatGrid: every buyer then polls GET /bookings/{id} until a terminal status. */
 export async function herd({ system, options, log }: Context): Promise<RunResult> {
-  // A gateway that writes a CPU profile of its warm-up and the herd (read once it stops, after the herd).
-  const profileDir = await profileDirFor('herd-gateway');
-  await system.stopGateway();
-  await system.startGateway(profileDir);
-  const startUpMs = system.gateway!.readyAfterMs;
-  const warmUpEvent = await createEvent(system.gatewayUrl, 'bench herd warm-up', gridFor(options.seats));
-  // The warm-up's bookings must be decided before the herd, or the inventory would still be busy with them.
-  await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true), options.settleTimeoutS * 1000);
+  await warmUpFor(system, options, 'bench herd warm-up');
   const eventId = await createEvent(system.gatewayUrl, 'bench herd', gridFor(options.seats));
   log(`herd: ${options.users} users → ${options.seats} seats within ${options.herdWindowMs} ms`);
   const polls = new Recorder();
@@ -105,13 +98,12 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
     await pollPool.close();
   }
   const usage = meter.stop();
-  await system.stopGateway();
-  const profile = await summarizeProfileDir(profileDir, 'gateway', startUpMs);
-  await system.startGateway();
   const ids = accepted.map((a) => a.bookingId);
   await settle(system, [eventId], ids.length, options.settleTimeoutS * 1000);
   const decided = await decisionsOf(system, accepted);
   const lastDecidedAt = decided.lastDecidedAt ?? Number.NaN;
+  const checks = await checkEvents(system, system.gatewayUrl, [eventId], ids, polled);
+  const profile = await profiledHerd({ system, options, log });
   return {
     name: 'herd',
     title: 'Thundering herd (gateway)',
@@ -128,6 +120,34 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
     outcomes: decided.outcomes,
     usage,
     profile,
-    checks: await checkEvents(system, system.gatewayUrl, [eventId], ids, polled),
+    checks,
   };
+}
+
+/** A warm-up event served and decided before the measured work, or the inventory would still be busy with it. */
+async function warmUpFor(system: Context['system'], options: BenchOptions, name: string): Promise<void> {
+  const warmUpEvent = await createEvent(system.gatewayUrl, name, gridFor(options.seats));
+  await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true), options.settleTimeoutS * 1000);
+}
+
+/**
+ * Where the gateway's CPU goes in a herd: the same herd again on a fresh event, against a gateway that writes a
+ * V8 CPU profile (the profiler's own cost stays out of the measured run). The gateway is restarted without it after.
+ */
+async function profiledHerd({ system, options, log }: Context): Promise<ProfileSummary | undefined> {
+  const profileDir = await profileDirFor('herd-gateway');
+  await system.stopGateway();
+  await system.startGateway(profileDir);
+  try {
+    await warmUpFor(system, options, 'bench herd warm-up (profiled)');
+    const eventId = await createEvent(system.gatewayUrl, 'bench herd (profiled)', gridFor(options.seats));
+    log('herd: the same herd again under the CPU profiler');
+    let accepted = 0;
+    await herdLoad(system.gatewayUrl, options, eventId, 'profiled', async (_, reply) => void (acceptedId(reply) && accepted++));
+    await settle(system, [eventId], accepted, options.settleTimeoutS * 1000);
+  } finally {
+    await system.stopGateway();
+    await system.startGateway();
+  }
+  return summarizeProfileDir(profileDir, 'gateway');
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loadConfigOrExit } from '@app/config';
-import { createHttpApp } from '@app/http';
+import { createHttpApp, listen } from '@app/http';
 import { startTracing } from '@app/observability';
 import { countIntakeErrors } from './bookings/intake-errors.js';
 import { GatewayModule } from './gateway.module.js';
@@ -18,4 +18,4 @@ const openApi = new DocumentBuilder()
   .addBearerAuth()
   .build();
 SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi));
-await app.listen(config.gateway.port, '0.0.0.0');
+await listen(app, config.gateway.port);

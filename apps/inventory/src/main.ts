@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@app/config';
-import { createHttpApp } from '@app/http';
+import { createHttpApp, listen } from '@app/http';
 import { AmqpServer } from '@app/messaging';
 import { startTracing } from '@app/observability';
 import { InventoryModule } from './inventory.module.js';
@@ -12,4 +12,4 @@ startTracing('seatgrid-inventory', config.otel.endpoint);
 const app = await createHttpApp(InventoryModule.forRoot(config), config, (running) => running.get(AmqpServer).close());
 app.connectMicroservice({ strategy: app.get(AmqpServer) });
 await app.startAllMicroservices();
-await app.listen(config.inventory.port, '0.0.0.0');
+await listen(app, config.inventory.port);

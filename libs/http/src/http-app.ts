@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { AJV_OPTIONS, describeSchemaErrors } from '@app/contracts';
-import { recordHttpMetrics, stopTracing } from '@app/observability';
+import { observeHttpResponses, stopTracing } from '@app/observability';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { validationPipe } from './validation.js';
 
@@ -42,14 +42,25 @@ export function createFastifyAdapter(config: Pick<AppConfig, 'http'>): FastifyAd
   });
 }
 
+/**
+ * Connections waiting to be accepted. An on-sale opens a thousand at once while the event loop is busy answering:
+ * with Node's default of 511 the kernel drops the overflow's SYNs and those buyers retry a second later. The kernel
+ * caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
+export async function listen(app: NestFastifyApplication, port: number): Promise<void> {
+  await app.listen({ port, host: '0.0.0.0', backlog: LISTEN_BACKLOG });
+}
+
 /** Runs first on shutdown, before Nest's hooks: e.g. a consumer stops taking and drains its in-flight messages. */
 export type Drain = () => Promise<void>;
 
 /** Wires what every HTTP app of SeatGrid shares: validation, the error filter, request ids and graceful shutdown. */
-export function configureHttpApp<T extends INestApplication>(app: T, drain?: Drain): T {
+export function configureHttpApp<T extends INestApplication>(app: T, config: Pick<AppConfig, 'logLevel'>, drain?: Drain): T {
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new HttpErrorFilter());
-  recordHttpMetrics(app);
+  observeHttpResponses(app, config.logLevel);
   closeGracefullyOnSignals(app, drain);
   const fastify = (app as unknown as NestFastifyApplication).getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -83,10 +94,10 @@ function closeGracefullyOnSignals(app: INestApplication, drain: Drain = async ()
 
 export async function createHttpApp(
   module: Parameters<typeof NestFactory.create>[0],
-  config: Pick<AppConfig, 'http'>,
+  config: Pick<AppConfig, 'http' | 'logLevel'>,
   drain?: (app: NestFastifyApplication) => Promise<void>,
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  return configureHttpApp(app, drain && (() => drain(app)));
+  return configureHttpApp(app, config, drain && (() => drain(app)));
 }

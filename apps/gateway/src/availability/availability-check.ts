@@ -4,7 +4,7 @@ import type { Counter, Gauge } from 'prom-client';
 import { BookingNotices, parseBookingNotice } from '@app/booking';
 import { PeriodicTask } from '@app/common';
 import type { CreateBookingRequest, Seat } from '@app/contracts';
-import { METRIC } from '@app/observability';
+import { DeferredCounter, METRIC } from '@app/observability';
 import { parseSeatsChangedNotice, SEAT_CODE, seatCode, seatIndex, SeatProjection } from '@app/seat-map';
 import type { EventRow } from '../events/event-row.js';
 import { NoticeBus } from '../notices/notice-bus.js';
@@ -29,6 +29,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
   private readonly demand = new PendingDemand();
   private readonly expiry = new PeriodicTask('PendingDemand', 1000, () => this.expireDemand());
   private readonly soldOut = new Map<number, Refusal>();
+  private readonly checks: DeferredCounter<string>;
 
   constructor(
     private readonly counters: AvailabilityCounters,
@@ -37,8 +38,10 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
     private readonly projection: SeatProjection,
     private readonly bookingNotices: BookingNotices,
     @InjectMetric(METRIC.pendingDemand) private readonly pendingGauge: Gauge,
-    @InjectMetric(METRIC.filterChecks) private readonly checks: Counter,
-  ) {}
+    @InjectMetric(METRIC.filterChecks) checks: Counter,
+  ) {
+    this.checks = DeferredCounter.of(checks);
+  }
 
   onModuleInit(): void {
     this.bus.on(this.projection.channel, {
@@ -68,7 +71,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
 
   /** Why the request cannot succeed, or undefined when only the inventory can tell. No I/O. */
   refusalFor(event: EventRow, request: CreateBookingRequest): Refusal | undefined {
-    this.checks.inc();
+    this.checks.inc('', () => ({}));
     const wanted = request.quantity ?? request.seats!.length;
     const seatRefusal = request.seats && this.seatRefusal(event, request.seats);
     if (seatRefusal) return seatRefusal;

@@ -6,7 +6,7 @@ import { BookingViewCache } from '@app/booking';
 import { AppConfig } from '@app/config';
 import { type BookingCommand, BookingRequestedV1, type CreateBookingRequest } from '@app/contracts';
 import { BrokerUnavailableError } from '@app/messaging';
-import { type Context, contextFrom, inSpan, METRIC, NO_TRACE, type RefusalReason, SpanKind, traced, traceHeaders, tracingEnabled } from '@app/observability';
+import { type Context, contextFrom, DeferredCounter, inSpan, METRIC, NO_TRACE, SpanKind, traced, traceHeaders, tracingEnabled } from '@app/observability';
 import { AvailabilityCheck } from '../availability/availability-check.js';
 import type { Refusal } from '../availability/refusal.js';
 import type { EventRow } from '../events/event-row.js';
@@ -29,7 +29,7 @@ export interface IntakeRequest {
 export class BookingIntake {
   private readonly logger = new Logger(BookingIntake.name);
   private readonly debug: boolean;
-  private readonly refusals = new Map<RefusalReason, () => void>();
+  private readonly refusals: DeferredCounter<'reason'>;
 
   constructor(
     config: AppConfig,
@@ -38,15 +38,16 @@ export class BookingIntake {
     private readonly viewCache: BookingViewCache,
     private readonly idempotency: IdempotencyRepository,
     @InjectMetric(METRIC.bookingsAccepted) private readonly acceptedCount: Counter,
-    @InjectMetric(METRIC.bookingsRefused) private readonly refusedCount: Counter<'reason'>,
+    @InjectMetric(METRIC.bookingsRefused) refused: Counter<'reason'>,
   ) {
     this.debug = ['debug', 'trace'].includes(config.logLevel);
+    this.refusals = DeferredCounter.of(refused);
   }
 
   /** A refusal for what cannot succeed, counted; undefined when the inventory must decide. No I/O. */
   refusalFor(event: EventRow, request: CreateBookingRequest): Refusal | undefined {
     const refused = this.availability.refusalFor(event, request);
-    if (refused) this.countRefusal(refused.reason);
+    if (refused) this.refusals.inc(refused.reason, () => ({ reason: refused.reason }));
     return refused;
   }
 
@@ -96,15 +97,6 @@ export class BookingIntake {
     if (intake.idempotencyKey !== undefined) void this.idempotency.markAccepted(intake.buyer, intake.idempotencyKey).catch(() => undefined);
     if (this.debug) this.logger.debug({ msg: 'booking accepted', requestId: intake.requestId, bookingId, eventId: event.id });
     return bookingId;
-  }
-
-  private countRefusal(reason: RefusalReason): void {
-    let count = this.refusals.get(reason);
-    if (!count) {
-      const child = this.refusedCount.labels({ reason });
-      this.refusals.set(reason, (count = () => child.inc()));
-    }
-    count();
   }
 }
 
