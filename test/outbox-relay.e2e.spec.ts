@@ -1,3 +1,4 @@
+import { BookingStatusChangedV1, compileSchema, describeSchemaErrors, SeatsReleasedV1 } from '@app/contracts';
 import { GatewayClient } from './support/api.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { TestEnvironment, waitFor } from './support/test-system.js';
@@ -9,6 +10,8 @@ describe('outbox relay', () => {
   let api: GatewayClient;
   const received = new Map<string, { type: string; bookingId: string; body: string }>();
   const copiesThatDiffer: string[] = [];
+  const offContract: string[] = [];
+  const contracts = { statusChanged: compileSchema(BookingStatusChangedV1), seatsReleased: compileSchema(SeatsReleasedV1) };
 
   beforeAll(async () => {
     await env.migrate();
@@ -21,7 +24,7 @@ describe('outbox relay', () => {
     await env.destroy();
   });
 
-  it('should deliver every event, once per messageId, across a broker drop', async () => {
+  it('should deliver every event, true to its contract, once per messageId, across a broker drop', async () => {
     // A consumer that dedupes by messageId, as every consumer of these events must.
     const { channel, close } = await env.amqpChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true });
@@ -32,6 +35,8 @@ describe('outbox relay', () => {
       const earlier = received.get(message.properties.messageId);
       if (earlier && earlier.body !== body) copiesThatDiffer.push(message.properties.messageId);
       const event = JSON.parse(body);
+      const contract = event.type === 'seats.released' ? contracts.seatsReleased : contracts.statusChanged;
+      if (!contract(event)) offContract.push(`${event.type}: ${describeSchemaErrors(contract.errors).join('; ')}`);
       received.set(message.properties.messageId, { type: event.type, bookingId: event.bookingId, body });
       channel.ack(message);
     });
@@ -51,6 +56,7 @@ describe('outbox relay', () => {
 
     // A crash between confirm and delete may publish an event again: with the same messageId and the same body.
     expect(copiesThatDiffer).toEqual([]);
+    expect(offContract).toEqual([]);
     for (const reply of replies) {
       const types = [...received.values()].filter((e) => e.bookingId === reply.body.bookingId).map((e) => e.type).sort();
       expect(types).toEqual(['booking.confirmed', 'booking.held']);

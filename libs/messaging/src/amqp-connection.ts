@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Duplex } from 'node:stream';
 import amqp, { type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 
 export type ConnectionSetup = (model: ChannelModel) => Promise<void>;
@@ -33,6 +34,7 @@ export class AmqpConnection {
         initialDelay: 200,
         maxDelay: 5000,
         setup: async (model: ChannelModel) => {
+          coalesceWrites((model as unknown as { connection: { stream: Duplex } }).connection.stream);
           for (const setup of this.setups) await setup(model);
         },
       },
@@ -53,4 +55,26 @@ export class AmqpConnection {
     this.isConnected = false;
     await this.model?.close().catch(() => undefined);
   }
+}
+
+/**
+ * amqplib writes every frame to the socket on its own: a publish is three frames, an ack one, so a batch of 500
+ * would cost a thousand write calls. Corking the socket at the first write of a tick and uncorking it at the end of
+ * the tick sends them all in one write.
+ */
+function coalesceWrites(socket: Duplex): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(uncork);
+    }
+    return write(...args);
+  }) as Duplex['write'];
 }

@@ -5,8 +5,6 @@ import type { BookingRequestedV1 } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
 import { contextFrom, linkTo, traced } from '@app/observability';
 import { type Grid, SeatStateReader } from '@app/seat-map';
-import { eventsOf } from '../outbox/booking-events.js';
-import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
@@ -33,7 +31,6 @@ export class BookingDecider {
 
   constructor(
     private readonly repository: BookingRepository,
-    private readonly outbox: OutboxRepository,
     private readonly saga: PaymentSaga,
     private readonly projections: BookingProjections,
     private readonly reader: SeatStateReader,
@@ -62,9 +59,7 @@ export class BookingDecider {
     const recorded = await this.repository.transaction(async (manager) => {
       const fresh = await this.repository.insertPending(manager, known, traceParents);
       const decisions = await this.allocate(manager, known.filter((request) => fresh.has(request.bookingId)));
-      const stored = await this.repository.recordDecisions(manager, decisions, this.holdTerms);
-      await this.outbox.append(manager, stored.flatMap((booking) => eventsOf(booking)));
-      return stored;
+      return this.repository.recordDecisions(manager, decisions, this.holdTerms);
     });
     await this.projections.afterCommit(recorded, 'HELD');
     this.saga.start(recorded.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));

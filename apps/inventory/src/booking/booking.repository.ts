@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BookingRecord, bookingColumns, type BookingRow, SEAT_PRICE_CENTS, toBookingRecord } from '@app/booking';
 import type { BookingRequestedV1, BookingStatus, Seat } from '@app/contracts';
+import { outboxRowsFor } from '../outbox/outbox-rows.js';
 
 export interface SeatClaim extends Seat {
   eventId: number;
@@ -99,18 +100,23 @@ export class BookingRepository {
     await manager.query(`UPDATE seats SET status = 'AVAILABLE', booking_id = NULL WHERE booking_id = ANY($1::uuid[])`, [bookingIds]);
   }
 
-  /** HELD bookings get their hold deadline, payment lease and price; REJECTED ones their reason. */
+  /**
+   * HELD bookings get their hold deadline, payment lease and price; REJECTED ones their reason; each its outbox event,
+   * in the same statement.
+   */
   async recordDecisions(manager: EntityManager, decisions: BookingDecision[], terms: HoldTerms): Promise<BookingRecord[]> {
     if (decisions.length === 0) return [];
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows]: [BookingRow[], number] = await manager.query(
-      `UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now(), decided_at = now(),
-         amount_cents = jsonb_array_length(d.seats) * $5::int,
-         hold_expires_at = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $6) END,
-         payment_lease_until = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $7) END
-       FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
-       WHERE b.id = d.id
-       RETURNING ${bookingColumns('b')}`,
+    const rows: BookingRow[] = await manager.query(
+      `WITH decided AS (
+         UPDATE bookings b SET status = d.status, seats = d.seats, reason = d.reason, updated_at = now(), decided_at = now(),
+           amount_cents = jsonb_array_length(d.seats) * $5::int,
+           hold_expires_at = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $6) END,
+           payment_lease_until = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $7) END
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
+         WHERE b.id = d.id
+         RETURNING ${bookingColumns('b')}
+       ), announced AS (${outboxRowsFor('decided', { released: false })})
+       SELECT * FROM decided`,
       [
         decisions.map((d) => d.bookingId),
         decisions.map((d) => d.status),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { BookingEvent } from '@app/contracts';
 
 export interface OutboxRow {
@@ -14,15 +14,6 @@ export interface OutboxRow {
 @Injectable()
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Called inside the transaction that changes the state, so the event exists exactly when the change does. */
-  async append(manager: EntityManager, events: BookingEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await manager.query(
-      `INSERT INTO outbox (event_type, routing_key, payload) SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
-      [events.map((e) => e.type), events.map((e) => `${e.type}.${e.eventId}`), events.map((e) => JSON.stringify(e))],
-    );
-  }
 
   /**
    * Runs `publish` on the oldest due rows, locked for this relay only, and deletes those the broker confirmed: the

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BookingRecord, bookingColumns, type BookingRow, toBookingRecord, type Transition, TRANSITIONS } from '@app/booking';
-import { eventsOf } from '../outbox/booking-events.js';
-import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { outboxRowsFor } from '../outbox/outbox-rows.js';
 
 export interface PaymentDue {
   bookingId: string;
@@ -15,7 +14,7 @@ export interface PaymentDue {
 /** Every saga transition is one transaction: the booking, its seats and its outbox events change together. */
 @Injectable()
 export class SagaRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly outbox: OutboxRepository) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Several transitions of different bookings in one transaction (group commit of payment results). */
   transitionAll(groups: [Transition, string[]][]): Promise<BookingRecord[]> {
@@ -58,16 +57,15 @@ export class SagaRepository {
   cancel(bookingId: string, eventId: number, userId: string, requestedAt: string): Promise<BookingRecord[]> {
     return this.dataSource.transaction(async (manager) => {
       const [tombstone]: BookingRow[] = await manager.query(
-        `INSERT INTO bookings (id, event_id, user_id, status, reason, created_at, updated_at)
-         VALUES ($1, $2, $3, 'CANCELLED', 'cancelled by the buyer before it was decided', $4, now())
-         ON CONFLICT (id) DO NOTHING RETURNING ${bookingColumns()}`,
+        `WITH cancelled AS (
+           INSERT INTO bookings (id, event_id, user_id, status, reason, created_at, updated_at)
+           VALUES ($1, $2, $3, 'CANCELLED', 'cancelled by the buyer before it was decided', $4, now())
+           ON CONFLICT (id) DO NOTHING RETURNING ${bookingColumns()}
+         ), announced AS (${outboxRowsFor('cancelled', { released: false })})
+         SELECT * FROM cancelled`,
         [bookingId, eventId, userId, requestedAt],
       );
-      if (tombstone) {
-        const cancelled = toBookingRecord(tombstone);
-        await this.outbox.append(manager, eventsOf(cancelled));
-        return [cancelled];
-      }
+      if (tombstone) return [toBookingRecord(tombstone)];
       return this.apply(manager, [bookingId], TRANSITIONS.cancel, userId);
     });
   }
@@ -107,12 +105,10 @@ export class SagaRepository {
        ), seats_changed AS (
          UPDATE seats SET status = $6, booking_id = CASE WHEN $6 = 'AVAILABLE' THEN NULL ELSE seats.booking_id END
          FROM changed WHERE seats.booking_id = changed.id
-       )
+       ), announced AS (${outboxRowsFor('changed', { released: transition.seats === 'AVAILABLE' })})
        SELECT * FROM changed`,
       [ids, transition.to, transition.reason ?? null, transition.refund ?? false, transition.from, transition.seats, userId ?? null],
     );
-    const changed = rows.map(toBookingRecord);
-    await this.outbox.append(manager, changed.flatMap((booking) => eventsOf(booking, { released: transition.seats === 'AVAILABLE' })));
-    return changed;
+    return rows.map(toBookingRecord);
   }
 }
