@@ -34,7 +34,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('should run every baseline and scenario', () => {
     expect(result.smoke).toBe(true);
-    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'herd', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions']);
+    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'nest-floor-herd', 'herd', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions']);
   });
 
   it('should find every invariant holding in PostgreSQL after every scenario', () => {
@@ -54,6 +54,16 @@ describe('npm run bench -- --smoke', () => {
     expect(herd.metrics.seatsSold).toBeLessThanOrEqual(herd.parameters.seats as number);
     const decisions = result.runs.find((r) => r.name === 'decisions')!;
     expect(decisions.metrics.decided).toBe(decisions.metrics.accepted);
+  });
+
+  it('should say where the CPU went: profiles of the herd gateway and the deciding inventory, CPU per decision', async () => {
+    for (const [run, process] of [['herd', 'gateway'], ['decisions', 'inventory']]) {
+      const profile = result.runs.find((r) => r.name === run)?.profile;
+      expect(profile).toMatchObject({ process, busyMs: expect.any(Number) });
+      expect(profile!.top.length).toBeGreaterThan(0);
+    }
+    expect(result.runs.find((r) => r.name === 'decisions')?.metrics).toEqual(expect.objectContaining({ inventoryCpuUsPerDecision: expect.any(Number), postgresCpuUsPerDecision: expect.any(Number) }));
+    expect(await readFile(join(resultsDir, 'latest.md'), 'utf8')).toContain('CPU profile of the gateway');
   });
 
   it('should write the JSON, Markdown and SVG reports', async () => {

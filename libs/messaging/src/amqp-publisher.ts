@@ -47,8 +47,11 @@ export class AmqpPublisher {
     return this.channel !== undefined;
   }
 
-  /** `messageId` is required: it is how a returned message is told apart from the others in flight. */
-  publish(exchange: string, routingKey: string, body: object, options: Options.Publish & { messageId: string }): Promise<void> {
+  /**
+   * `body` is an object to serialise, or JSON already serialised. `messageId` is required: it is how a returned
+   * message is told apart from the others in flight.
+   */
+  publish(exchange: string, routingKey: string, body: object | string, options: Options.Publish & { messageId: string }): Promise<void> {
     const channel = this.channel;
     if (!channel) return Promise.reject(new BrokerUnavailableError('message broker unavailable'));
     return new Promise<void>((resolve, reject) => {
@@ -61,7 +64,7 @@ export class AmqpPublisher {
         else resolve();
       };
       try {
-        channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { persistent: true, mandatory: this.options.mandatory, contentType: 'application/json', ...options }, settle);
+        channel.publish(exchange, routingKey, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), { persistent: true, mandatory: this.options.mandatory, contentType: 'application/json', ...options }, settle);
       } catch {
         settle(true);
       }

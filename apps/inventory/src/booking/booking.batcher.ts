@@ -6,6 +6,7 @@ import { isTransientDatabaseError } from '@app/database';
 import { METRIC } from '@app/observability';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Histogram } from 'prom-client';
+import { DecisionBacklog } from '../saga/decision-backlog.js';
 import { BookingDecider, type Problems } from './booking-decider.service.js';
 
 export interface TracedRequest {
@@ -36,12 +37,14 @@ export class BookingBatcher implements BeforeApplicationShutdown {
   constructor(
     private readonly decider: BookingDecider,
     private readonly config: AppConfig,
+    private readonly backlog: DecisionBacklog,
     @InjectMetric(METRIC.batchSize) private readonly batchSize: Histogram,
   ) {}
 
   /** Resolves once every request's decision is committed: per booking id, nothing, or why it cannot be decided. */
   async submit(items: TracedRequest[]): Promise<Problems> {
     const settled = items.map((item) => new Promise<Error | undefined>((settle) => this.waiting.push({ item, settle })));
+    this.backlog.set(this.waiting.length);
     void this.drain();
     const problems = await Promise.all(settled);
     return new Map(items.map((item, i) => [item.request.bookingId, problems[i]]));
@@ -58,8 +61,10 @@ export class BookingBatcher implements BeforeApplicationShutdown {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.config.inventory.batchSize);
         this.batchSize.observe(batch.length);
+        this.backlog.set(this.waiting.length + batch.length);
         const problems = await this.decide(batch.map((waiting) => waiting.item));
         for (const waiting of batch) waiting.settle(problems.get(waiting.item.request.bookingId));
+        this.backlog.set(this.waiting.length);
       }
     } finally {
       this.draining = false;

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { BookingEvent } from '@app/contracts';
-
 export interface OutboxRow {
   id: string;
   event_type: string;
   routing_key: string;
-  payload: BookingEvent;
+  /** The event's JSON as PostgreSQL stored it: published as it is, never parsed here. */
+  payload: string;
   attempts: number;
 }
 
@@ -23,7 +22,7 @@ export class OutboxRepository {
   relayBatch(limit: number, publish: (rows: OutboxRow[]) => Promise<Set<string>>): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, event_type, routing_key, payload, attempts FROM outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, event_type, routing_key, payload::text AS payload, attempts FROM outbox WHERE next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
       if (rows.length === 0) return 0;

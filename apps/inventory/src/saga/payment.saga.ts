@@ -8,9 +8,13 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter, Histogram } from 'prom-client';
 import { TRANSITIONS } from '@app/booking';
 import { BookingProjections } from '../projection/booking-projections.js';
+import { DecisionBacklog } from './decision-backlog.js';
 import { paymentBackoffMs, PaymentTimeoutError, withTimeout } from './payment-policy.js';
 import { type PaymentDue, SagaRepository } from './saga.repository.js';
 import { TransitionBatcher } from './transition.batcher.js';
+
+/** The longest a payment step waits for a decision backlog to clear before it goes ahead anyway. */
+const YIELD_TO_DECISIONS_MS = 2000;
 
 const TRANSITION_OF_OUTCOME = { CHARGED: TRANSITIONS.confirm, DECLINED: TRANSITIONS.decline, TIMED_OUT: TRANSITIONS.giveUp } as const;
 
@@ -33,6 +37,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     private readonly repository: SagaRepository,
     private readonly projections: BookingProjections,
     private readonly transitions: TransitionBatcher,
+    private readonly backlog: DecisionBacklog,
     @InjectMetric(METRIC.payments) private readonly payments: Counter<'outcome'>,
     @InjectMetric(METRIC.paymentDuration) private readonly paymentDuration: Histogram,
   ) {
@@ -65,6 +70,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   }
 
   private async settle({ bookingId, amountCents, traceParent }: PaymentDue): Promise<void> {
+    await this.backlog.clear(YIELD_TO_DECISIONS_MS);
     this.charging.add(bookingId);
     const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
     const outcome = await traced('booking payment', trace, (inner) => this.charge(bookingId, amountCents, inner));

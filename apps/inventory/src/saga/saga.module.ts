@@ -3,6 +3,7 @@ import { PaymentModule } from '@app/payment';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ProjectionModule } from '../projection/projection.module.js';
 import { BookingCancelConsumer } from './booking-cancel.consumer.js';
+import { DecisionBacklog } from './decision-backlog.js';
 import { PaymentSaga } from './payment.saga.js';
 import { SagaRepository } from './saga.repository.js';
 import { SagaSweeper } from './saga.sweeper.js';
@@ -12,7 +13,7 @@ import { TransitionBatcher } from './transition.batcher.js';
 @Module({
   imports: [PaymentModule, OutboxModule, ProjectionModule],
   controllers: [BookingCancelConsumer],
-  providers: [PaymentSaga, SagaRepository, SagaSweeper, TransitionBatcher],
-  exports: [PaymentSaga],
+  providers: [DecisionBacklog, PaymentSaga, SagaRepository, SagaSweeper, TransitionBatcher],
+  exports: [DecisionBacklog, PaymentSaga],
 })
 export class SagaModule {}
