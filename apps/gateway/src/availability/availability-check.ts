@@ -85,10 +85,15 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
     return undefined;
   }
 
-  /** The broker took the booking: its seats count as demand until the inventory decides. */
+  /** A booking being accepted: its seats count as demand until the inventory decides. */
   accepted(bookingId: string, event: EventRow, request: CreateBookingRequest): void {
     const indexes = request.seats?.map((seat) => seatIndex(event, seat));
     this.demand.add(bookingId, event.id, request.quantity ?? request.seats!.length, indexes);
+  }
+
+  /** The broker did not take it after all (503): nothing was accepted. */
+  withdrawn(bookingId: string): void {
+    this.demand.settle(bookingId);
   }
 
   private seatRefusal(event: EventRow, seats: Seat[]): Refusal | undefined {

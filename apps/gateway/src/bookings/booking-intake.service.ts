@@ -89,9 +89,15 @@ export class BookingIntake {
 
   private async acceptIn(trace: Context, event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string, retry: boolean): Promise<string> {
     const message = BookingRequestedV1.create({ bookingId, eventId: event.id, userId: intake.buyer, seats: request.seats, quantity: request.quantity, requestedAt: new Date().toISOString() });
-    await this.publish(message, intake.requestId, trace, 'nothing was booked');
-    if (retry) return bookingId; // counted, and its demand noted, when it was first accepted
-    this.availability.accepted(bookingId, event, request);
+    // Its demand counts from now, before the broker's confirm: requests checked meanwhile must see it.
+    if (!retry) this.availability.accepted(bookingId, event, request);
+    try {
+      await this.publish(message, intake.requestId, trace, 'nothing was booked');
+    } catch (error) {
+      this.availability.withdrawn(bookingId);
+      throw error;
+    }
+    if (retry) return bookingId; // counted when it was first accepted
     this.acceptedCount.inc();
     this.viewCache.storePending({ bookingId, eventId: event.id, userId: intake.buyer, status: 'PENDING', seats: request.seats ?? [], createdAt: message.requestedAt, updatedAt: message.requestedAt });
     if (intake.idempotencyKey !== undefined) void this.idempotency.markAccepted(intake.buyer, intake.idempotencyKey).catch(() => undefined);
