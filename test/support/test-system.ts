@@ -114,7 +114,9 @@ export class TestEnvironment {
   async amqpChannel() {
     const connection = await amqp.connect(SERVICES.AMQP);
     const channel = await connection.createConfirmChannel();
-    return { channel, close: () => connection.close() };
+    // A failed operation (a missing queue…) closes the channel and rejects its promise; the event itself is not news.
+    channel.on('error', () => undefined);
+    return { channel, close: () => connection.close().catch(() => undefined) };
   }
 
   /** Messages waiting in these queues of this environment (all of them summed). */

@@ -42,6 +42,22 @@ export function commandRoutingKey(messageName: string, eventId: number, shards: 
 
 const QUORUM = { 'x-queue-type': 'quorum' };
 
+/**
+ * A shard queue is a quorum queue (replicated in a RabbitMQ cluster), consumed by one consumer at a time (single
+ * active consumer), and the broker itself dead-letters a message delivered DELIVERY_LIMIT times (one that keeps
+ * crashing its consumer) — at least once, so a dead letter is never dropped on the way.
+ */
+export function shardQueueArguments(topology: BookingTopology): Record<string, unknown> {
+  return {
+    ...QUORUM,
+    'x-single-active-consumer': true,
+    'x-delivery-limit': DELIVERY_LIMIT,
+    'x-dead-letter-exchange': topology.deadLetterExchange,
+    'x-dead-letter-strategy': 'at-least-once',
+    'x-overflow': 'reject-publish',
+  };
+}
+
 /** Declares every exchange and queue (idempotent; run on every connect by publishers and consumers). */
 export async function declareBookingTopology(channel: Channel, topology: BookingTopology): Promise<void> {
   await channel.assertExchange(topology.commandsExchange, 'topic', { durable: true });
@@ -50,17 +66,7 @@ export async function declareBookingTopology(channel: Channel, topology: Booking
   await channel.assertQueue(topology.deadLetterQueue, { durable: true, arguments: QUORUM });
   await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, '');
   for (const [shard, queue] of topology.shardQueues.entries()) {
-    await channel.assertQueue(queue, {
-      durable: true,
-      arguments: {
-        ...QUORUM,
-        'x-single-active-consumer': true,
-        'x-delivery-limit': DELIVERY_LIMIT,
-        'x-dead-letter-exchange': topology.deadLetterExchange,
-        'x-dead-letter-strategy': 'at-least-once',
-        'x-overflow': 'reject-publish',
-      },
-    });
+    await channel.assertQueue(queue, { durable: true, arguments: shardQueueArguments(topology) });
     await channel.bindQueue(queue, topology.commandsExchange, `shard-${shard}.#`);
   }
   for (const [i, queue] of topology.retryQueues.entries()) {

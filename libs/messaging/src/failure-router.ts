@@ -41,7 +41,7 @@ export class FailureRouter {
       return this.copyThenAck(channel, ledger, delivery, message, this.policy.retryExchange(attempts), {});
     }
     const kind: DeadLetterKind = isPermanent(error) ? 'permanent' : 'retries_exhausted';
-    const why = kind === 'permanent' ? reason : `gave up after ${attempts + 1} attempts: ${reason}`;
+    const why = kind === 'permanent' ? reason : Number.isFinite(attempts) ? `gave up after ${attempts + 1} attempts: ${reason}` : `gave up, its retry count cannot be read: ${reason}`;
     this.logger.error(`dead-lettering message ${message.properties.messageId ?? '(no id)'}: ${why}`);
     this.onDeadLetter(kind);
     return this.copyThenAck(channel, ledger, delivery, message, this.policy.deadLetterExchange, { [DEATH_REASON_HEADER]: why.slice(0, 1000) });
