@@ -31,7 +31,9 @@ export function observeHttpResponses(app: INestApplication, logLevel: string): v
       timers.set(key, (time = (seconds) => histogram.observe(seconds)));
     }
     time(reply.elapsedTime / 1000);
-    const level = status >= 500 ? 'warn' : status >= 400 && status !== 409 ? 'log' : debug ? 'debug' : undefined;
+    // Probes answer 503 while a dependency is down: health says so, a line per probe would not add to it.
+    const quiet = status === 409 || route.startsWith('/health/');
+    const level = status >= 500 && !quiet ? 'warn' : status >= 400 && !quiet ? 'log' : debug ? 'debug' : undefined;
     if (level) logger[level]({ msg: 'request', method: request.method, route, status, ms: Math.round(reply.elapsedTime), requestId: request.id });
     done();
   });

@@ -27,8 +27,9 @@ const TRANSITION_OF_OUTCOME = { CHARGED: TRANSITIONS.confirm, DECLINED: TRANSITI
 export class PaymentSaga implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentSaga.name);
   private readonly limit: LimitFunction;
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly charging = new Set<string>();
+  /** Payment steps of this process: queued behind the concurrency limit, or running (with their promise). */
+  private readonly queued = new Set<string>();
+  private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
 
   constructor(
@@ -47,31 +48,37 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   /** Starts the payment step of these bookings in the background (each at most once per process). */
   start(bookings: PaymentDue[]): void {
     for (const booking of bookings) {
-      if (this.stopping || this.inFlight.has(booking.bookingId)) continue;
-      const work = this.limit(() => this.settle(booking))
-        .catch((error: Error) => this.logger.warn(`payment step of ${booking.bookingId} interrupted (${error.message}); it resumes after its lease`))
-        .finally(() => {
-          this.inFlight.delete(booking.bookingId);
-          this.charging.delete(booking.bookingId);
-        });
-      this.inFlight.set(booking.bookingId, work);
+      if (this.stopping || this.queued.has(booking.bookingId)) continue;
+      this.queued.add(booking.bookingId);
+      void this.limit(() => this.run(booking));
     }
   }
 
   /**
    * Lets running payment steps finish (bounded by the shutdown deadline) and hands the queued ones back at once
-   * (lease released), so that another replica takes them over without waiting for their lease to run out.
+   * (lease released), so that another replica takes them over without waiting for their lease to run out. Queued
+   * steps are dropped from the limit's queue: they never run here.
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.limit.clearQueue();
-    await this.repository.releaseLeases([...this.inFlight.keys()].filter((bookingId) => !this.charging.has(bookingId)));
-    await Promise.allSettled([...this.inFlight.values()]);
+    await this.repository.releaseLeases([...this.queued].filter((bookingId) => !this.running.has(bookingId)));
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  private run(booking: PaymentDue): Promise<void> {
+    const work = this.settle(booking)
+      .catch((error: Error) => this.logger.warn(`payment step of ${booking.bookingId} interrupted (${error.message}); it resumes after its lease`))
+      .finally(() => {
+        this.running.delete(booking.bookingId);
+        this.queued.delete(booking.bookingId);
+      });
+    this.running.set(booking.bookingId, work);
+    return work;
   }
 
   private async settle({ bookingId, amountCents, traceParent }: PaymentDue): Promise<void> {
     await this.backlog.clear(YIELD_TO_DECISIONS_MS);
-    this.charging.add(bookingId);
     const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
     const outcome = await traced('booking payment', trace, (inner) => this.charge(bookingId, amountCents, inner));
     const transition = TRANSITION_OF_OUTCOME[outcome];
