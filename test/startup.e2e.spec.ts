@@ -14,6 +14,7 @@ describe('start-up', () => {
       'PaymentLedger1763910000001',
       'BookingTrace1763920000000',
       'DecidedAtOutboxPruned1764200000000',
+      'BuyerCaps1764300000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);

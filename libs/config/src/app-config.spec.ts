@@ -29,7 +29,7 @@ describe('loadConfig', () => {
 
   it('should parse numbers and keep an admin token', () => {
     const config = loadConfig({ GATEWAY_PORT: '8080', ADMIN_TOKEN: 'a-long-enough-secret' });
-    expect(config.gateway).toEqual({ port: 8080, adminToken: 'a-long-enough-secret' });
+    expect(config.gateway).toEqual({ port: 8080, adminToken: 'a-long-enough-secret', maxTicketsPerBuyer: 10, rateLimits: { perBuyer: 10, perIp: 0, windowSeconds: 10 } });
   });
 
   it('should name every bad variable at once', () => {

@@ -62,6 +62,25 @@ export class EnvDto {
   @IsOptional() @IsString() @IsNotEmpty()
   AUTH_AUDIENCE?: string;
 
+  /** Tickets (HELD or CONFIRMED seats) one buyer may have for one event, unless the event sets its own. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(100)
+  MAX_TICKETS_PER_BUYER = 10;
+
+  /** POST /bookings a buyer may send per window, across all gateways (0 turns the limit off). */
+  @Transform(toNumber) @IsInt() @Min(0) @Max(100_000)
+  RATE_LIMIT_PER_BUYER = 10;
+
+  /** POST /bookings one client address may send per window (0: off; behind proxies set TRUSTED_PROXY_HOPS). */
+  @Transform(toNumber) @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_IP = 0;
+
+  @Transform(toNumber) @IsInt() @Min(1) @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 10;
+
+  /** Proxies in front of the gateway whose X-Forwarded-For entries are trusted for the client address. */
+  @Transform(toNumber) @IsInt() @Min(0) @Max(10)
+  TRUSTED_PROXY_HOPS = 0;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -140,8 +159,13 @@ export abstract class AppConfig {
   abstract readonly database: { url: string; poolSize: number; readPoolSize: number };
   abstract readonly redis: { url: string; prefix: string };
   abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; shards: number; publishConfirmTimeoutMs: number };
-  abstract readonly http: { requestTimeoutMs: number };
-  abstract readonly gateway: { port: number; adminToken?: string };
+  abstract readonly http: { requestTimeoutMs: number; trustedProxyHops: number };
+  abstract readonly gateway: {
+    port: number;
+    adminToken?: string;
+    maxTicketsPerBuyer: number;
+    rateLimits: { perBuyer: number; perIp: number; windowSeconds: number };
+  };
   abstract readonly inventory: { port: number; batchSize: number; stallSeconds: number };
   abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
@@ -181,8 +205,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridA
     database: { url: dto.DATABASE_URL, poolSize: dto.DATABASE_POOL_SIZE, readPoolSize: dto.DATABASE_READ_POOL_SIZE },
     redis: { url: dto.REDIS_URL, prefix: dto.REDIS_PREFIX },
     rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, shards: dto.SHARDS, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
-    http: { requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_MS },
-    gateway: { port: dto.GATEWAY_PORT, adminToken: dto.ADMIN_TOKEN },
+    http: { requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_MS, trustedProxyHops: dto.TRUSTED_PROXY_HOPS },
+    gateway: {
+      port: dto.GATEWAY_PORT,
+      adminToken: dto.ADMIN_TOKEN,
+      maxTicketsPerBuyer: dto.MAX_TICKETS_PER_BUYER,
+      rateLimits: { perBuyer: dto.RATE_LIMIT_PER_BUYER, perIp: dto.RATE_LIMIT_PER_IP, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS },
+    },
     inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE, stallSeconds: dto.CONSUMER_STALL_SECONDS },
     saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },

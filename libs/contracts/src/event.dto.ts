@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_GRID_SIDE } from './limits.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from './limits.js';
 
 export class CreateEventDto {
   @ApiProperty({ example: 'Arctic Monkeys, Wembley', maxLength: 200 })
@@ -14,6 +14,10 @@ export class CreateEventDto {
   @ApiProperty({ minimum: 1, maximum: MAX_GRID_SIDE, example: 10 })
   @IsInt() @Min(1) @Max(MAX_GRID_SIDE)
   cols: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_TICKETS_PER_BUYER, description: 'HELD or CONFIRMED seats one buyer may have for this event (default: MAX_TICKETS_PER_BUYER)' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_TICKETS_PER_BUYER)
+  maxTicketsPerBuyer?: number;
 }
 
 export class EventView {
@@ -22,6 +26,7 @@ export class EventView {
   @ApiProperty() rows: number;
   @ApiProperty() cols: number;
   @ApiProperty() totalSeats: number;
+  @ApiProperty({ example: 10 }) maxTicketsPerBuyer: number;
 }
 
 export class SeatCounts {

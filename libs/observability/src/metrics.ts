@@ -45,8 +45,20 @@ export const METRIC = {
 export type CacheName = 'seatmap_local' | 'seatmap_redis' | 'booking_view';
 export type CacheResult = 'hit' | 'miss' | 'stale';
 /** Why the gateway refused a booking request before publishing it. */
-export type RefusalReason = 'sold_out' | 'seat_taken' | 'not_enough_seats' | 'seat_contested' | 'oversubscribed' | 'invalid' | 'unknown_event' | 'overload';
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['sold_out', 'seat_taken', 'not_enough_seats', 'seat_contested', 'oversubscribed', 'invalid', 'unknown_event', 'overload'];
+export const REFUSAL_REASONS = [
+  'sold_out',
+  'seat_taken',
+  'not_enough_seats',
+  'seat_contested',
+  'oversubscribed',
+  'over_cap',
+  'rate_limited',
+  'unauthenticated',
+  'invalid',
+  'unknown_event',
+  'overload',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
 export type DeadLetterReason = 'permanent' | 'retries_exhausted';
 export type CompensationKind = 'seats_released' | 'refund';

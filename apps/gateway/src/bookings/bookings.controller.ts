@@ -1,6 +1,8 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags,
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { RouteSchema } from '@nestjs/platform-fastify';
@@ -11,17 +13,26 @@ import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/event-row.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
-import { Buyer, buyerOf } from './buyer.js';
+import { Buyer, BuyerGuard } from '../auth/auth.guards.js';
+import { BuyerIdentity } from '../auth/buyer-identity.service.js';
 
 const bookingIdPipe = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 @ApiTags('bookings')
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-User-Id', required: false, description: 'The buyer, when AUTH_MODE=header (set by an authenticating proxy); ignored with AUTH_MODE=jwt' })
 @ApiBadRequestResponse({ type: ErrorView })
+@ApiUnauthorizedResponse({ type: ErrorView, description: 'No buyer identity, or an invalid token (WWW-Authenticate: Bearer error="invalid_token")' })
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly intake: BookingIntake, private readonly status: BookingStatusService, private readonly catalog: EventCatalog) {}
+  constructor(
+    private readonly intake: BookingIntake,
+    private readonly status: BookingStatusService,
+    private readonly catalog: EventCatalog,
+    private readonly identity: BuyerIdentity,
+  ) {}
 
   /**
    * The hot path of an on-sale: the body is validated by Fastify's compiled schema (from the contract), the event
@@ -32,35 +43,35 @@ export class BookingsController {
   @HttpCode(202)
   @RouteSchema({ body: CreateBookingSchema })
   @ApiBody({ schema: CreateBookingSchema as object })
-  @ApiHeader({ name: 'X-User-Id', required: true, description: 'The buyer' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (and user) answers the same booking; kept 24 hours or more' })
   @ApiUnprocessableEntityResponse({ type: ErrorView, description: 'The Idempotency-Key was used with another body' })
   @ApiAcceptedResponse({ type: BookingAcceptedView, description: 'Stored by the broker; poll the Location for the outcome' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'Unknown event' })
   @ApiConflictResponse({ type: ErrorView, description: 'Refused at once: sold out, fewer seats left than asked, seats known taken or being booked (named), or every seat left being booked' })
   @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Broker unavailable; nothing was accepted (see Retry-After)' })
+  @ApiTooManyRequestsResponse({ type: ErrorView, description: 'Rate limit of the buyer (or client address) used up; see Retry-After' })
   create(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> | void {
-    const buyer = buyerOf(request);
     const body = request.body as CreateBookingRequest;
     const problem = bookingShapeProblem(body);
     if (problem) throw new BadRequestException(problem);
-    const event = this.catalog.peek(body.eventId);
-    if (!event) return this.catalog.get(body.eventId).then((found) => this.book(found, body, buyer, request, reply));
-    return this.book(event, body, buyer, request, reply);
+    // Without I/O when the buyer and the event are known (X-User-Id or a token seen before; the catalog in memory).
+    const buyer = this.identity.buyerOf(request);
+    if (typeof buyer !== 'string') return buyer.then((known) => this.forEvent(known, body, request, reply));
+    return this.forEvent(buyer, body, request, reply);
   }
 
   @Get(':id')
+  @UseGuards(BuyerGuard)
   @ApiOkResponse({ type: BookingView })
-  @ApiNotFoundResponse({ type: ErrorView })
-  find(@Param('id', bookingIdPipe) id: string): Promise<BookingView> {
-    return this.status.find(id);
+  @ApiNotFoundResponse({ type: ErrorView, description: 'No such booking of this buyer (another buyer’s booking is not shown)' })
+  find(@Param('id', bookingIdPipe) id: string, @Buyer() buyer: string): Promise<BookingView> {
+    return this.status.findOwn(id, buyer);
   }
 
   @Delete(':id')
-  @ApiHeader({ name: 'X-User-Id', required: true, description: 'Must be the buyer who made the booking' })
+  @UseGuards(BuyerGuard)
   @ApiOkResponse({ type: BookingView, description: 'Cancelled (seats released; refunded if it was paid)' })
   @ApiAcceptedResponse({ type: BookingView, description: 'Cancellation accepted, still being carried out: poll the Location' })
-  @ApiForbiddenResponse({ type: ErrorView, description: 'Not the buyer of this booking' })
   @ApiConflictResponse({ type: ErrorView, description: 'Already rejected, failed, expired or cancelled' })
   @ApiNotFoundResponse({ type: ErrorView })
   async cancel(@Param('id', bookingIdPipe) id: string, @Buyer() buyer: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<BookingView> {
@@ -69,15 +80,21 @@ export class BookingsController {
     return booking;
   }
 
+  private forEvent(buyer: string, body: CreateBookingRequest, request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
+    const event = this.catalog.peek(body.eventId);
+    if (!event) return this.catalog.get(body.eventId).then((found) => this.book(found, body, buyer, request, reply));
+    return this.book(event, body, buyer, request, reply);
+  }
+
   private book(event: EventRow, body: CreateBookingRequest, buyer: string, request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
     const outside = body.seats && seatsOutsideGrid(body.seats, event);
     if (outside) throw new BadRequestException(`${outside} for event ${event.id}`);
-    const intake = { buyer, requestId: request.id, headers: request.headers };
+    const intake = { buyer, address: request.ip, requestId: request.id, headers: request.headers };
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));
-    const refused = this.intake.refusalFor(event, body);
+    const refused = this.intake.refusalFor(event, body, buyer);
     if (refused) return refuse(reply, refused, request.id);
-    return this.intake.accept(event, body, intake).then((bookingId) => accepted(reply, bookingId));
+    return this.intake.accept(event, body, intake).then((answer) => answerWith(reply, answer, request.id));
   }
 }
 
@@ -92,7 +109,7 @@ function accepted(reply: FastifyReply, bookingId: string): void {
 
 function refuse(reply: FastifyReply, refused: Refusal, requestId: string): void {
   if (refused.retryAfterSeconds) void reply.header('retry-after', String(refused.retryAfterSeconds));
-  void reply.code(409).header('content-type', JSON_TYPE).send(refusalBody(refused, requestId));
+  void reply.code(refused.status).header('content-type', JSON_TYPE).send(refusalBody(refused, requestId));
 }
 
 function idempotencyKeyOf(value: string | string[] | undefined): string | undefined {

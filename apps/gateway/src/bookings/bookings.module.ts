@@ -1,17 +1,29 @@
 import { Module } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { BookingModule } from '@app/booking';
+import { RedisModule, RedisService } from '@app/redis';
+import { AuthModule } from '../auth/auth.module.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { PublishingModule } from '../publishing/publishing.module.js';
 import { BookingIntake } from './booking-intake.service.js';
+import { BookingRateLimiter } from './booking-rate-limiter.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { BookingsController } from './bookings.controller.js';
 import { BookingsRepository } from './bookings.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule],
+  imports: [AuthModule, AvailabilityModule, BookingModule, EventsModule, PublishingModule, RedisModule],
   controllers: [BookingsController],
-  providers: [BookingIntake, BookingStatusService, BookingsRepository, IdempotencyRepository],
+  providers: [
+    BookingIntake,
+    BookingRateLimiter,
+    BookingStatusService,
+    BookingsRepository,
+    IdempotencyRepository,
+    { provide: ThrottlerStorage, inject: [RedisService], useFactory: (redis: RedisService) => new ThrottlerStorageRedisService(redis.client) },
+  ],
 })
 export class BookingsModule {}

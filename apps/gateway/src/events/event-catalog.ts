@@ -1,6 +1,6 @@
 import { Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import pLimit from 'p-limit';
-import { MAX_GRID_SIDE } from '@app/contracts';
+import { MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { NoticeBus } from '../notices/notice-bus.js';
 import type { EventRow } from './event-row.js';
@@ -91,10 +91,11 @@ export class EventCatalog implements OnModuleInit, OnApplicationBootstrap {
 /** Another gateway's announcement, read without trusting it. */
 function parseEventNotice(raw: string): EventRow | undefined {
   try {
-    const { id, name, rows, cols } = JSON.parse(raw) as Record<string, unknown>;
-    const side = (n: unknown) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_GRID_SIDE;
-    if (!Number.isSafeInteger(id) || (id as number) < 1 || typeof name !== 'string' || !side(rows) || !side(cols)) return undefined;
-    return { id: id as number, name, rows: rows as number, cols: cols as number };
+    const { id, name, rows, cols, maxTicketsPerBuyer } = JSON.parse(raw) as Record<string, unknown>;
+    const within = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= max;
+    if (!Number.isSafeInteger(id) || (id as number) < 1 || typeof name !== 'string' || !within(rows, MAX_GRID_SIDE) || !within(cols, MAX_GRID_SIDE)) return undefined;
+    if (!within(maxTicketsPerBuyer, MAX_TICKETS_PER_BUYER)) return undefined;
+    return { id: id as number, name, rows: rows as number, cols: cols as number, maxTicketsPerBuyer: maxTicketsPerBuyer as number };
   } catch {
     return undefined;
   }

@@ -4,4 +4,6 @@ export interface EventRow {
   name: string;
   rows: number;
   cols: number;
+  /** HELD or CONFIRMED seats one buyer may have for this event. */
+  maxTicketsPerBuyer: number;
 }

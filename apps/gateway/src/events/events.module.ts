@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RedisModule } from '@app/redis';
+import { AuthModule } from '../auth/auth.module.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { NoticesModule } from '../notices/notices.module.js';
 import { EventCatalog } from './event-catalog.js';
@@ -8,7 +9,7 @@ import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
 @Module({
-  imports: [AvailabilityModule, NoticesModule, RedisModule],
+  imports: [AuthModule, AvailabilityModule, NoticesModule, RedisModule],
   controllers: [EventsController],
   providers: [EventCatalog, EventsRepository, EventsService],
   exports: [EventCatalog],

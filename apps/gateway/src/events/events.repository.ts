@@ -10,9 +10,11 @@ interface EventRecord {
   name: string;
   rows: number;
   cols: number;
+  max_tickets_per_buyer: number;
 }
 
-const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols });
+const COLUMNS = 'id, name, rows, cols, max_tickets_per_buyer';
+const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols, maxTicketsPerBuyer: record.max_tickets_per_buyer });
 
 /** Events and their seats in PostgreSQL. Writes use the main pool; reads the cold-read pool, so they never starve intake. */
 @Injectable()
@@ -23,9 +25,14 @@ export class EventsRepository {
   ) {}
 
   /** The event and one AVAILABLE row per seat, in one transaction: a 1000×1000 event is one set-based INSERT … SELECT. */
-  create(dto: CreateEventDto): Promise<EventRow> {
+  create(dto: CreateEventDto & { maxTicketsPerBuyer: number }): Promise<EventRow> {
     return this.primary.transaction(async (manager) => {
-      const [event]: EventRecord[] = await manager.query('INSERT INTO events (name, rows, cols) VALUES ($1, $2, $3) RETURNING id, name, rows, cols', [dto.name, dto.rows, dto.cols]);
+      const [event]: EventRecord[] = await manager.query(`INSERT INTO events (name, rows, cols, max_tickets_per_buyer) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [
+        dto.name,
+        dto.rows,
+        dto.cols,
+        dto.maxTicketsPerBuyer,
+      ]);
       await manager.query(
         `INSERT INTO seats (event_id, seat_row, seat_col)
          SELECT $1, r, c FROM generate_series(1, $2::int) AS r, generate_series(1, $3::int) AS c`,
@@ -36,13 +43,13 @@ export class EventsRepository {
   }
 
   async find(id: number): Promise<EventRow | undefined> {
-    const [record]: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events WHERE id = $1', [id]);
+    const [record]: EventRecord[] = await this.reads.query(`SELECT ${COLUMNS} FROM events WHERE id = $1`, [id]);
     return record && toRow(record);
   }
 
   /** The newest events, for the catalog a gateway holds in memory before the first buyer arrives. */
   async newest(limit: number): Promise<EventRow[]> {
-    const records: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events ORDER BY id DESC LIMIT $1', [limit]);
+    const records: EventRecord[] = await this.reads.query(`SELECT ${COLUMNS} FROM events ORDER BY id DESC LIMIT $1`, [limit]);
     return records.map(toRow);
   }
 

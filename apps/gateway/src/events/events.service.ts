@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
 import { EventCatalog } from './event-catalog.js';
@@ -12,10 +13,15 @@ const STATS_TTL_MS = 250;
 export class EventsService {
   private readonly stats = new Map<number, { at: number; counted: Promise<EventStatsView> }>();
 
-  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly seatMaps: SeatMapCache) {}
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly catalog: EventCatalog,
+    private readonly seatMaps: SeatMapCache,
+    private readonly config: AppConfig,
+  ) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
-    const event = await this.repository.create(dto);
+    const event = await this.repository.create({ ...dto, maxTicketsPerBuyer: dto.maxTicketsPerBuyer ?? this.config.gateway.maxTicketsPerBuyer });
     this.catalog.created(event);
     await this.seatMaps.warmNew(event);
     return toView(event);
@@ -55,5 +61,5 @@ export class EventsService {
 }
 
 function toView(event: EventRow): EventView {
-  return { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols };
+  return { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols, maxTicketsPerBuyer: event.maxTicketsPerBuyer };
 }
