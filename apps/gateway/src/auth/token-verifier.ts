@@ -20,6 +20,8 @@ export class InvalidTokenError extends UnauthorizedException {
 const ALGORITHMS = ['RS256', 'ES256'];
 const CLOCK_TOLERANCE_SECONDS = 5;
 const CACHED_TOKENS = 50_000;
+/** A token with a key id the gateway does not know makes it fetch the key set again, at most this often. */
+const KEY_SET_REFETCH_COOLDOWN_MS = 1000;
 const SUBJECT = new RegExp(USER_ID_PATTERN);
 
 /**
@@ -32,7 +34,7 @@ export class TokenVerifier {
   private readonly verified = new LRUCache<string, VerifiedToken>({ max: CACHED_TOKENS });
 
   constructor(private readonly config: AppConfig) {
-    if (config.auth.mode === 'jwt') this.keys = createRemoteJWKSet(new URL(config.auth.jwksUrl!));
+    if (config.auth.mode === 'jwt') this.keys = createRemoteJWKSet(new URL(config.auth.jwksUrl!), { cooldownDuration: KEY_SET_REFETCH_COOLDOWN_MS });
   }
 
   /** The token's buyer and role: at once when this token was verified before, else after verifying it. */
