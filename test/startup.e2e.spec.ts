@@ -15,6 +15,7 @@ describe('start-up', () => {
       'BookingTrace1763920000000',
       'DecidedAtOutboxPruned1764200000000',
       'BuyerCaps1764300000000',
+      'InventoryMembers1764700000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);

@@ -96,6 +96,14 @@ export class EnvDto {
   @Transform(toNumber) @IsInt() @Min(1) @Max(256)
   SHARDS = 16;
 
+  /** Inventory processes `npm start` runs (replica i serves health and metrics on INVENTORY_PORT + i). */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(16)
+  INVENTORY_REPLICAS = 1;
+
+  /** An inventory replica not heard from (PostgreSQL heartbeat) for this long loses its shards to the others. */
+  @Transform(toNumber) @IsInt() @Min(2) @Max(60)
+  SHARD_LEASE_SECONDS = 5;
+
   /** An inventory whose oldest unacknowledged message is older than this has stopped making progress (health fails). */
   @Transform(toNumber) @IsInt() @Min(1) @Max(3600)
   CONSUMER_STALL_SECONDS = 60;
@@ -166,7 +174,7 @@ export abstract class AppConfig {
     maxTicketsPerBuyer: number;
     rateLimits: { perBuyer: number; perIp: number; windowSeconds: number };
   };
-  abstract readonly inventory: { port: number; batchSize: number; stallSeconds: number };
+  abstract readonly inventory: { port: number; replicas: number; shardLeaseSeconds: number; batchSize: number; stallSeconds: number };
   abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
   abstract readonly logLevel: string;
@@ -212,7 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridA
       maxTicketsPerBuyer: dto.MAX_TICKETS_PER_BUYER,
       rateLimits: { perBuyer: dto.RATE_LIMIT_PER_BUYER, perIp: dto.RATE_LIMIT_PER_IP, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS },
     },
-    inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE, stallSeconds: dto.CONSUMER_STALL_SECONDS },
+    inventory: {
+      port: dto.INVENTORY_PORT,
+      replicas: dto.INVENTORY_REPLICAS,
+      shardLeaseSeconds: dto.SHARD_LEASE_SECONDS,
+      batchSize: dto.BOOKING_BATCH_SIZE,
+      stallSeconds: dto.CONSUMER_STALL_SECONDS,
+    },
     saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
     logLevel: dto.LOG_LEVEL,

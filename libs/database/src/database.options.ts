@@ -5,6 +5,7 @@ import { BookingSaga1763910000000 } from './migrations/1763910000000-booking-sag
 import { BookingTrace1763920000000 } from './migrations/1763920000000-booking-trace.js';
 import { DecidedAtOutboxPruned1764200000000 } from './migrations/1764200000000-decided-at-outbox-pruned.js';
 import { BuyerCaps1764300000000 } from './migrations/1764300000000-buyer-caps.js';
+import { InventoryMembers1764700000000 } from './migrations/1764700000000-inventory-members.js';
 
 /** Listed explicitly (no glob) so that the same list works from sources, tests and the built app. */
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   BookingTrace1763920000000,
   DecidedAtOutboxPruned1764200000000,
   BuyerCaps1764300000000,
+  InventoryMembers1764700000000,
 ];
 
 /** The cold-read pool: stats, booking views, seat maps while Redis is down. Apart, so that it can never starve intake or health. */

@@ -19,6 +19,7 @@ export const METRIC = {
   queueMessages: 'seatgrid_queue_messages',
   queueConsumers: 'seatgrid_queue_consumers',
   deadLettered: 'seatgrid_dead_lettered_total',
+  shardsOwned: 'seatgrid_inventory_shards_owned',
   // Saga (inventory)
   heldBookings: 'seatgrid_saga_held_bookings',
   oldestHold: 'seatgrid_saga_oldest_hold_seconds',
@@ -76,6 +77,7 @@ export const METRIC_PROVIDERS = [
   makeGaugeProvider({ name: METRIC.messagesInFlight, help: 'Delivered messages not yet acknowledged by this consumer' }),
   makeGaugeProvider({ name: METRIC.queueMessages, help: 'Messages ready in a RabbitMQ queue (the consumer lag), as the broker reports', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueConsumers, help: 'Consumers of a RabbitMQ queue, as the broker reports', labelNames: ['queue'] }),
+  makeGaugeProvider({ name: METRIC.shardsOwned, help: 'Shard queues this inventory replica consumes now (it decides their events)' }),
   makeCounterProvider({ name: METRIC.deadLettered, help: 'Messages sent to the dead-letter queue, by reason', labelNames: ['reason'] }),
   makeGaugeProvider({ name: METRIC.heldBookings, help: 'Bookings currently HELD (seats held while the payment runs)' }),
   makeGaugeProvider({ name: METRIC.oldestHold, help: 'Age of the oldest HELD booking' }),
