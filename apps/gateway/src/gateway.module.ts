@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { loggingModule, ObservabilityModule } from '@app/observability';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -18,7 +19,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
-        ObservabilityModule.forApp(BookingPublisher, PublishingModule),
+        ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BookingModule } from '@app/booking';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { PublishingModule } from '../publishing/publishing.module.js';
@@ -10,7 +11,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule],
+  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule, ReadReplicaModule],
   controllers: [BookingsController],
   providers: [BookingIntake, BookingStatusService, BookingsRepository, IdempotencyRepository],
 })

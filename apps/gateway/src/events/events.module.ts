@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { RedisModule } from '@app/redis';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { NoticesModule } from '../notices/notices.module.js';
@@ -8,7 +9,7 @@ import { EventsRepository } from './events.repository.js';
 import { EventsService } from './events.service.js';
 
 @Module({
-  imports: [AvailabilityModule, NoticesModule, RedisModule],
+  imports: [AvailabilityModule, NoticesModule, ReadReplicaModule, RedisModule],
   controllers: [EventsController],
   providers: [EventCatalog, EventsRepository, EventsService],
   exports: [EventCatalog],
