@@ -7,6 +7,7 @@ import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
+import { WaitlistModule } from './waitlist/waitlist.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -19,6 +20,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
+        WaitlistModule,
         ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),
       ],
     };

@@ -4,3 +4,4 @@ export * from './event.dto.js';
 export * from './limits.js';
 export * from './messages/index.js';
 export * from './schema.js';
+export * from './waitlist.views.js';
