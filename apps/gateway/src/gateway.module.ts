@@ -5,6 +5,7 @@ import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { loggingModule, ObservabilityModule } from '@app/observability';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
 import { WaitlistModule } from './waitlist/waitlist.module.js';
@@ -21,6 +22,7 @@ export class GatewayModule {
         EventsModule,
         BookingsModule,
         WaitlistModule,
+        InsightsModule,
         ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),
       ],
     };

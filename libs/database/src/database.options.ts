@@ -5,6 +5,7 @@ import { BookingSaga1763910000000 } from './migrations/1763910000000-booking-sag
 import { BookingTrace1763920000000 } from './migrations/1763920000000-booking-trace.js';
 import { DecidedAtOutboxPruned1764200000000 } from './migrations/1764200000000-decided-at-outbox-pruned.js';
 import { Waitlist1764500000000 } from './migrations/1764500000000-waitlist.js';
+import { SeatDemand1764500000001 } from './migrations/1764500000001-seat-demand.js';
 
 /** Listed explicitly (no glob) so that the same list works from sources, tests and the built app. */
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   BookingTrace1763920000000,
   DecidedAtOutboxPruned1764200000000,
   Waitlist1764500000000,
+  SeatDemand1764500000001,
 ];
 
 /** The cold-read pool: stats, booking views, seat maps while Redis is down. Apart, so that it can never starve intake or health. */

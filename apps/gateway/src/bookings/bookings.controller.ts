@@ -9,6 +9,7 @@ import { BookingAcceptedView, BookingView, bookingShapeProblem, type CreateBooki
 import { type Refusal, refusalBody } from '../availability/refusal.js';
 import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/event-row.js';
+import { SeatDemand } from '../insights/seat-demand.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { Buyer, buyerOf } from './buyer.js';
@@ -21,7 +22,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 @ApiBadRequestResponse({ type: ErrorView })
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly intake: BookingIntake, private readonly status: BookingStatusService, private readonly catalog: EventCatalog) {}
+  constructor(
+    private readonly intake: BookingIntake,
+    private readonly status: BookingStatusService,
+    private readonly catalog: EventCatalog,
+    private readonly demand: SeatDemand,
+  ) {}
 
   /**
    * The hot path of an on-sale: the body is validated by Fastify's compiled schema (from the contract), the event
@@ -72,6 +78,7 @@ export class BookingsController {
   private book(event: EventRow, body: CreateBookingRequest, buyer: string, request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
     const outside = body.seats && seatsOutsideGrid(body.seats, event);
     if (outside) throw new BadRequestException(`${outside} for event ${event.id}`);
+    this.demand.attempted(event, body.seats); // every attempt, refused at once or accepted
     const intake = { buyer, requestId: request.id, headers: request.headers };
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));

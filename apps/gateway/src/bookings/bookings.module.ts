@@ -3,6 +3,7 @@ import { BookingModule } from '@app/booking';
 import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { SeatDemandModule } from '../insights/seat-demand.module.js';
 import { PublishingModule } from '../publishing/publishing.module.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
@@ -11,7 +12,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule, ReadReplicaModule],
+  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule, ReadReplicaModule, SeatDemandModule],
   controllers: [BookingsController],
   providers: [BookingIntake, BookingStatusService, BookingsRepository, IdempotencyRepository],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
+import { SeatDemand } from '../insights/seat-demand.js';
 import { EventCatalog } from './event-catalog.js';
 import type { EventRow } from './event-row.js';
 import { EventsRepository } from './events.repository.js';
@@ -12,7 +13,12 @@ const STATS_TTL_MS = 250;
 export class EventsService {
   private readonly stats = new Map<number, { at: number; counted: Promise<EventStatsView> }>();
 
-  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly seatMaps: SeatMapCache) {}
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly catalog: EventCatalog,
+    private readonly seatMaps: SeatMapCache,
+    private readonly demand: SeatDemand,
+  ) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
     const event = await this.repository.create(dto);
@@ -29,7 +35,9 @@ export class EventsService {
   }
 
   async seatMap(id: number): Promise<CachedSeatMap> {
-    return this.seatMaps.read(await this.catalog.get(id));
+    const event = await this.catalog.get(id);
+    this.demand.seatMapRead(event);
+    return this.seatMaps.read(event);
   }
 
   /** Seats and bookings by status from PostgreSQL (the cold-read pool), shared by concurrent askers. */
