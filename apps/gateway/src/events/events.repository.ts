@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CreateEventDto, SeatCounts, SeatStatus } from '@app/contracts';
-import { READS } from '@app/database';
 import { StaleReads } from '@app/database/replica/index.js';
 import type { EventRow } from './event-row.js';
 
@@ -23,7 +22,6 @@ const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name:
 export class EventsRepository {
   constructor(
     @InjectDataSource() private readonly primary: DataSource,
-    @InjectDataSource(READS) private readonly reads: DataSource,
     private readonly staleReads: StaleReads,
   ) {}
 

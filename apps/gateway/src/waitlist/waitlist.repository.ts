@@ -54,7 +54,10 @@ export class WaitlistRepository {
     return row && toView(row);
   }
 
-  /** The buyer leaves the line; a place already served stays as it is. Answers the place as it is now. */
+  /**
+   * The buyer leaves the line; a place already served stays as it is. Answers the place as it is now. Safe against a
+   * hand-over serving this buyer at the same moment: one waits for the other, and the status guard lets only the first act.
+   */
   async leave(eventId: number, userId: string): Promise<WaitlistEntryView | undefined> {
     await this.dataSource.query(`UPDATE waitlist SET status = 'LEFT', updated_at = now() WHERE event_id = $1 AND user_id = $2 AND status = 'WAITING'`, [eventId, userId]);
     return this.find(eventId, userId);
