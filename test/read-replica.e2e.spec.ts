@@ -71,7 +71,7 @@ describe('read replica', () => {
     expect(await lastQueriesOfReads(replica)).toContainEqual(expect.stringContaining('FROM bookings WHERE id = $1'));
 
     expect(await servedBy(gateway, 'replica')).toBeGreaterThanOrEqual(replicaReads + 3);
-    await waitFor(async () => (await seatScansOn(replica)) > scansBefore, 'the replica to count the scans of the stats query', 15_000);
+    await waitFor(async () => (await seatScansOn(replica)) > scansBefore, 'the replica to count the scans of the stats query', 30_000);
     expect(await readiness(gateway)).toMatchObject({ status: 'ok', details: { replica: { status: 'up' } } });
     expect(await metricValue(gateway.url, 'seatgrid_db_replica_lag_seconds')).toBeLessThan(2);
   });
