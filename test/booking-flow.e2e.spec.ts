@@ -68,7 +68,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     const all = bookings.flatMap((booking) => booking.seats.map((seat) => `${seat.row}:${seat.col}`));
     expect(new Set(all).size).toBe(18);
     const refused = await api.book('late', { eventId: event.id, quantity: 1 });
-    expect(refused).toMatchObject({ status: 409, body: { message: `event ${event.id} is sold out` } });
+    expect(refused).toMatchObject({ status: 409, body: { message: `event ${event.id} is sold out; join the waitlist: POST /events/${event.id}/waitlist` } });
   });
 
   it('should place a best-available booking in the front row, centred', async () => {

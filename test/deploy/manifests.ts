@@ -36,7 +36,7 @@ export const CONNECTION_ENV = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL'];
 
 /**
  * Variables that are not SeatGrid configuration but may appear in compose or Kubernetes manifests, read by the
- * official postgres, redis (redis-cli), rabbitmq and grafana images. Every other name must be in CONFIG_ENV_NAMES,
+ * official postgres (and its libpq tools), redis (redis-cli), rabbitmq and grafana images. Every other name must be in CONFIG_ENV_NAMES,
  * so that a misspelt or removed setting fails the tests instead of being silently ignored.
  */
 export const NON_APP_ENV_NAMES = [
@@ -44,6 +44,8 @@ export const NON_APP_ENV_NAMES = [
   'POSTGRES_PASSWORD',
   'POSTGRES_DB',
   'PGDATA',
+  'PGUSER',
+  'PGPASSWORD',
   'REDISCLI_AUTH',
   'RABBITMQ_DEFAULT_USER',
   'RABBITMQ_DEFAULT_PASS',

@@ -1,11 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { loggingModule, ObservabilityModule } from '@app/observability';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
+import { WaitlistModule } from './waitlist/waitlist.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -18,7 +21,9 @@ export class GatewayModule {
         DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
-        ObservabilityModule.forApp(BookingPublisher, PublishingModule),
+        WaitlistModule,
+        InsightsModule,
+        ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),
       ],
     };
   }

@@ -119,6 +119,22 @@ export class EnvDto {
   @Transform(toNumber) @IsInt() @Min(1) @Max(100)
   DATABASE_READ_POOL_SIZE = 4;
 
+  /** A streaming replica of DATABASE_URL for reads that tolerate a little staleness (docs: README, Read replica). */
+  @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_REPLICA_URL?: string;
+
+  /** A replica further behind than this, or unreachable, is bypassed: its reads go to the primary. */
+  @Transform(toNumber) @IsNumber() @Min(0.1) @Max(3600)
+  DATABASE_REPLICA_MAX_LAG_SECONDS = 2;
+
+  /** ClickHouse's HTTP interface for seat-demand insights; unset, they are kept in PostgreSQL rollup tables. */
+  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  CLICKHOUSE_URL?: string;
+
+  /** How often a gateway writes the seat-demand counts it gathered in memory (a crash loses at most this much). */
+  @Transform(toNumber) @IsInt() @Min(100) @Max(60_000)
+  INSIGHTS_FLUSH_MS = 5000;
+
   /** A request (headers and body) still arriving after this long is cut off. */
   @Transform(toNumber) @IsInt() @Min(100) @Max(600_000)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
@@ -164,7 +180,7 @@ export class EnvDto {
 export abstract class AppConfig {
   abstract readonly nodeEnv: NodeEnv;
   abstract readonly auth: { mode: AuthMode; jwksUrl?: string; issuer?: string; audience?: string };
-  abstract readonly database: { url: string; poolSize: number; readPoolSize: number };
+  abstract readonly database: { url: string; poolSize: number; readPoolSize: number; replicaUrl?: string; replicaMaxLagSeconds: number };
   abstract readonly redis: { url: string; prefix: string };
   abstract readonly rabbitmq: { url: string; prefix: string; prefetch: number; shards: number; publishConfirmTimeoutMs: number };
   abstract readonly http: { requestTimeoutMs: number; trustedProxyHops: number };
@@ -179,6 +195,7 @@ export abstract class AppConfig {
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
   abstract readonly logLevel: string;
   abstract readonly otel: { endpoint?: string };
+  abstract readonly insights: { clickhouseUrl?: string; flushMs: number };
 }
 
 /** The variable names the configuration understands (deployment manifests are checked against it). */
@@ -210,7 +227,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridA
   return {
     nodeEnv: dto.NODE_ENV,
     auth: { mode: dto.AUTH_MODE ?? 'header', jwksUrl: dto.AUTH_JWKS_URL, issuer: dto.AUTH_ISSUER, audience: dto.AUTH_AUDIENCE },
-    database: { url: dto.DATABASE_URL, poolSize: dto.DATABASE_POOL_SIZE, readPoolSize: dto.DATABASE_READ_POOL_SIZE },
+    database: {
+      url: dto.DATABASE_URL,
+      poolSize: dto.DATABASE_POOL_SIZE,
+      readPoolSize: dto.DATABASE_READ_POOL_SIZE,
+      replicaUrl: dto.DATABASE_REPLICA_URL,
+      replicaMaxLagSeconds: dto.DATABASE_REPLICA_MAX_LAG_SECONDS,
+    },
     redis: { url: dto.REDIS_URL, prefix: dto.REDIS_PREFIX },
     rabbitmq: { url: dto.RABBITMQ_URL, prefix: dto.RABBITMQ_PREFIX, prefetch: dto.RABBITMQ_PREFETCH, shards: dto.SHARDS, publishConfirmTimeoutMs: dto.PUBLISH_CONFIRM_TIMEOUT_MS },
     http: { requestTimeoutMs: dto.HTTP_REQUEST_TIMEOUT_MS, trustedProxyHops: dto.TRUSTED_PROXY_HOPS },
@@ -231,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridA
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
     logLevel: dto.LOG_LEVEL,
     otel: { endpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT },
+    insights: { clickhouseUrl: dto.CLICKHOUSE_URL, flushMs: dto.INSIGHTS_FLUSH_MS },
   };
 }
 

@@ -5,6 +5,8 @@ import { BookingSaga1763910000000 } from './migrations/1763910000000-booking-sag
 import { BookingTrace1763920000000 } from './migrations/1763920000000-booking-trace.js';
 import { DecidedAtOutboxPruned1764200000000 } from './migrations/1764200000000-decided-at-outbox-pruned.js';
 import { BuyerCaps1764300000000 } from './migrations/1764300000000-buyer-caps.js';
+import { Waitlist1764500000000 } from './migrations/1764500000000-waitlist.js';
+import { SeatDemand1764500000001 } from './migrations/1764500000001-seat-demand.js';
 import { InventoryMembers1764700000000 } from './migrations/1764700000000-inventory-members.js';
 
 /** Listed explicitly (no glob) so that the same list works from sources, tests and the built app. */
@@ -14,6 +16,8 @@ export const MIGRATIONS = [
   BookingTrace1763920000000,
   DecidedAtOutboxPruned1764200000000,
   BuyerCaps1764300000000,
+  Waitlist1764500000000,
+  SeatDemand1764500000001,
   InventoryMembers1764700000000,
 ];
 

@@ -41,6 +41,12 @@ export const METRIC = {
   pendingDemand: 'seatgrid_pending_demand_seats',
   // PostgreSQL pool (both apps)
   dbPool: 'seatgrid_db_pool_connections',
+  // Read replica (gateway)
+  replicaLag: 'seatgrid_db_replica_lag_seconds',
+  staleReads: 'seatgrid_db_stale_reads_total',
+  // Waitlist (inventory) and seat-demand insights (gateway)
+  waitlistHandovers: 'seatgrid_waitlist_handovers_total',
+  demandFlushes: 'seatgrid_insights_flushes_total',
 } as const;
 
 export type CacheName = 'seatmap_local' | 'seatmap_redis' | 'booking_view';
@@ -63,6 +69,9 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
 export type DeadLetterReason = 'permanent' | 'retries_exhausted';
 export type CompensationKind = 'seats_released' | 'refund';
+/** Where a read that tolerates staleness was answered. */
+export type ReadTarget = 'replica' | 'primary';
+export type FlushOutcome = 'ok' | 'failed';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -97,6 +106,10 @@ export const METRIC_PROVIDERS = [
   makeCounterProvider({ name: METRIC.noticesDropped, help: 'Pub/sub notices ignored as malformed or implausible, by channel', labelNames: ['channel'] }),
   makeGaugeProvider({ name: METRIC.pendingDemand, help: 'Seats asked for by bookings this gateway accepted and the inventory has not decided yet' }),
   makeGaugeProvider({ name: METRIC.dbPool, help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
+  makeGaugeProvider({ name: METRIC.replicaLag, help: 'How far the read replica is behind the primary (NaN while it cannot be measured)' }),
+  makeCounterProvider({ name: METRIC.staleReads, help: 'Reads that tolerate staleness, by where they were served', labelNames: ['served_by'] }),
+  makeCounterProvider({ name: METRIC.waitlistHandovers, help: 'Bookings made for waitlisted buyers from seats that came back' }),
+  makeCounterProvider({ name: METRIC.demandFlushes, help: 'Writes of the seat-demand counts gathered in memory to the insights sink, by outcome', labelNames: ['outcome'] }),
 ];
 
 /** Every metric name an app exports under its own name (histograms also export _bucket, _sum, _count). */

@@ -123,7 +123,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
     let cached = this.soldOut.get(eventId);
     if (!cached) {
       if (this.soldOut.size >= MAX_CACHED_REFUSALS) this.soldOut.clear();
-      this.soldOut.set(eventId, (cached = refusal('sold_out', `event ${eventId} is sold out`)));
+      this.soldOut.set(eventId, (cached = refusal('sold_out', `event ${eventId} is sold out; join the waitlist: POST /events/${eventId}/waitlist`)));
     }
     return cached;
   }

@@ -58,7 +58,7 @@ export class BookingStatusService {
     await this.intake.publish(command, requestId, contextFrom(headers), 'the booking was not cancelled');
     const deadline = Date.now() + CANCEL_WAIT_MS;
     for (;;) {
-      const current = (await this.repository.findView(id)) ?? booking;
+      const current = (await this.repository.findLatestView(id)) ?? booking;
       if (FINAL_STATUSES.includes(current.status)) return { booking: current, done: true };
       if (Date.now() > deadline) return { booking: current, done: false };
       await sleep(POLL_MS);

@@ -11,6 +11,7 @@ import { BookingAcceptedView, BookingView, bookingShapeProblem, type CreateBooki
 import { type Refusal, refusalBody } from '../availability/refusal.js';
 import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/event-row.js';
+import { SeatDemand } from '../insights/seat-demand.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { Buyer, BuyerGuard } from '../auth/auth.guards.js';
@@ -32,6 +33,7 @@ export class BookingsController {
     private readonly status: BookingStatusService,
     private readonly catalog: EventCatalog,
     private readonly identity: BuyerIdentity,
+    private readonly demand: SeatDemand,
   ) {}
 
   /**
@@ -89,6 +91,7 @@ export class BookingsController {
   private book(event: EventRow, body: CreateBookingRequest, buyer: string, request: FastifyRequest, reply: FastifyReply): Promise<void> | void {
     const outside = body.seats && seatsOutsideGrid(body.seats, event);
     if (outside) throw new BadRequestException(`${outside} for event ${event.id}`);
+    this.demand.attempted(event, body.seats); // every attempt, refused at once or accepted
     const intake = { buyer, address: request.ip, requestId: request.id, headers: request.headers };
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
     if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));

@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ThrottlerStorage } from '@nestjs/throttler';
 import { BookingModule } from '@app/booking';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { RedisModule, RedisService } from '@app/redis';
 import { AuthModule } from '../auth/auth.module.js';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
+import { SeatDemandModule } from '../insights/seat-demand.module.js';
 import { PublishingModule } from '../publishing/publishing.module.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingRateLimiter } from './booking-rate-limiter.js';
@@ -15,7 +17,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [AuthModule, AvailabilityModule, BookingModule, EventsModule, PublishingModule, RedisModule],
+  imports: [AuthModule, AvailabilityModule, BookingModule, EventsModule, PublishingModule, ReadReplicaModule, RedisModule, SeatDemandModule],
   controllers: [BookingsController],
   providers: [
     BookingIntake,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { CreateEventDto, SeatCounts, SeatStatus } from '@app/contracts';
-import { READS } from '@app/database';
+import { StaleReads } from '@app/database/replica/index.js';
 import type { EventRow } from './event-row.js';
 
 interface EventRecord {
@@ -16,12 +16,15 @@ interface EventRecord {
 const COLUMNS = 'id, name, rows, cols, max_tickets_per_buyer';
 const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols, maxTicketsPerBuyer: record.max_tickets_per_buyer });
 
-/** Events and their seats in PostgreSQL. Writes use the main pool; reads the cold-read pool, so they never starve intake. */
+/**
+ * Events and their seats in PostgreSQL. Writes use the main pool; reads the read replica when it is close enough,
+ * else the cold-read pool, so they never starve intake.
+ */
 @Injectable()
 export class EventsRepository {
   constructor(
     @InjectDataSource() private readonly primary: DataSource,
-    @InjectDataSource(READS) private readonly reads: DataSource,
+    private readonly staleReads: StaleReads,
   ) {}
 
   /** The event and one AVAILABLE row per seat, in one transaction: a 1000×1000 event is one set-based INSERT … SELECT. */
@@ -42,25 +45,26 @@ export class EventsRepository {
     });
   }
 
+  /** An event the replica does not have yet may have just been created: only the primary can say it does not exist. */
   async find(id: number): Promise<EventRow | undefined> {
-    const [record]: EventRecord[] = await this.reads.query(`SELECT ${COLUMNS} FROM events WHERE id = $1`, [id]);
+    const [record] = await this.staleReads.query<EventRecord[]>(`SELECT ${COLUMNS} FROM events WHERE id = $1`, [id], (rows) => rows.length > 0);
     return record && toRow(record);
   }
 
   /** The newest events, for the catalog a gateway holds in memory before the first buyer arrives. */
   async newest(limit: number): Promise<EventRow[]> {
-    const records: EventRecord[] = await this.reads.query(`SELECT ${COLUMNS} FROM events ORDER BY id DESC LIMIT $1`, [limit]);
+    const records: EventRecord[] = await this.staleReads.query(`SELECT ${COLUMNS} FROM events ORDER BY id DESC LIMIT $1`, [limit]);
     return records.map(toRow);
   }
 
   async seatCounts(id: number): Promise<SeatCounts> {
-    const rows: { status: SeatStatus; n: number }[] = await this.reads.query('SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status', [id]);
+    const rows: { status: SeatStatus; n: number }[] = await this.staleReads.query('SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status', [id]);
     const count = (status: SeatStatus) => rows.find((row) => row.status === status)?.n ?? 0;
     return { available: count('AVAILABLE'), held: count('HELD'), booked: count('BOOKED') };
   }
 
   async bookingCounts(id: number): Promise<Record<string, number>> {
-    const rows: { status: string; n: number }[] = await this.reads.query('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [id]);
+    const rows: { status: string; n: number }[] = await this.staleReads.query('SELECT status, count(*)::int AS n FROM bookings WHERE event_id = $1 GROUP BY status', [id]);
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
+import { SeatDemand } from '../insights/seat-demand.js';
 import { EventCatalog } from './event-catalog.js';
 import type { EventRow } from './event-row.js';
 import { EventsRepository } from './events.repository.js';
@@ -18,6 +19,7 @@ export class EventsService {
     private readonly catalog: EventCatalog,
     private readonly seatMaps: SeatMapCache,
     private readonly config: AppConfig,
+    private readonly demand: SeatDemand,
   ) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
@@ -35,7 +37,9 @@ export class EventsService {
   }
 
   async seatMap(id: number): Promise<CachedSeatMap> {
-    return this.seatMaps.read(await this.catalog.get(id));
+    const event = await this.catalog.get(id);
+    this.demand.seatMapRead(event);
+    return this.seatMaps.read(event);
   }
 
   /** Seats and bookings by status from PostgreSQL (the cold-read pool), shared by concurrent askers. */

@@ -7,6 +7,8 @@ import type { Grid } from '@app/seat-map';
 import { outboxRowsFor } from '../outbox/outbox-rows.js';
 import { buyerKey } from './buyer-tickets.js';
 
+type BuyerOfEvent = Pick<BookingRequestedV1, 'eventId' | 'userId'>;
+
 export interface SeatClaim extends Seat {
   eventId: number;
   bookingId: string;
@@ -78,7 +80,7 @@ export class BookingRepository {
    * that follows sees every ticket of theirs committed before. Safe under concurrency: transaction-scoped advisory
    * locks, taken in one order (a rare deadlock between orders is retried as a transient failure).
    */
-  async lockBuyers(manager: EntityManager, requests: BookingRequestedV1[]): Promise<void> {
+  async lockBuyers(manager: EntityManager, requests: BuyerOfEvent[]): Promise<void> {
     await manager.query(
       `SELECT pg_advisory_xact_lock(hashtextextended(b.event_id || ':' || b.user_id, 0))
        FROM (SELECT DISTINCT event_id, user_id FROM unnest($1::bigint[], $2::text[]) AS u(event_id, user_id) ORDER BY 1, 2) b`,
@@ -86,8 +88,22 @@ export class BookingRepository {
     );
   }
 
+  /**
+   * The buyers of one event whose lock {@link lockBuyers} would take that are free now, locked for this transaction;
+   * the others are left out. For transactions that already hold seat rows, where waiting on a buyer's lock could
+   * deadlock with a decision that holds it and waits for those seats.
+   */
+  async tryLockBuyers(manager: EntityManager, eventId: number, userIds: string[]): Promise<string[]> {
+    const rows: { user_id: string }[] = await manager.query(
+      `SELECT user_id FROM (SELECT DISTINCT user_id FROM unnest($2::text[]) AS u(user_id) ORDER BY 1) b
+       WHERE pg_try_advisory_xact_lock(hashtextextended($1::bigint || ':' || b.user_id, 0))`,
+      [eventId, userIds],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
   /** HELD and CONFIRMED seats per `<eventId>:<userId>`; run after lockBuyers, as a statement of its own (a new snapshot). */
-  async ticketsOf(manager: EntityManager, requests: BookingRequestedV1[]): Promise<Map<string, number>> {
+  async ticketsOf(manager: EntityManager, requests: BuyerOfEvent[]): Promise<Map<string, number>> {
     const rows: { event_id: string; user_id: string; seats: number }[] = await manager.query(
       `SELECT b.event_id, b.user_id, sum(jsonb_array_length(b.seats))::int AS seats
        FROM bookings b JOIN (SELECT DISTINCT * FROM unnest($1::bigint[], $2::text[]) AS u(event_id, user_id)) u ON b.event_id = u.event_id AND b.user_id = u.user_id
