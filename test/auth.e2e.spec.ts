@@ -1,4 +1,4 @@
-import { JwtIssuer } from '../bench/jwt-issuer.js';
+import { JwtIssuer } from '../tools/jwt-issuer.js';
 import { GatewayClient } from './support/api.js';
 import { TestEnvironment, waitFor } from './support/test-system.js';
 

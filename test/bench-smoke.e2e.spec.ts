@@ -22,7 +22,7 @@ describe('npm run bench -- --smoke', () => {
   beforeAll(async () => {
     resultsDir = await mkdtemp(join(tmpdir(), 'seatgrid-bench-smoke-'));
     // The harness is compiled on its own (`npm run bench` does the same), then run as a child process like the apps.
-    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json']);
+    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'bench/tsconfig.json']);
     const env = { ...process.env, BENCH_RESULTS_DIR: resultsDir, BENCH_PG_URL: SERVICES.PG, BENCH_REDIS_URL: SERVICES.REDIS, BENCH_AMQP_URL: SERVICES.AMQP };
     await run(process.execPath, ['dist/bench/run.js', '--smoke'], { env }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
       throw new Error(`bench --smoke exited with ${error.code}:\n${error.stdout}\n${error.stderr}`);
