@@ -82,8 +82,8 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('should run the data stores, the migration, both apps, the proxy and the observability stack on the required versions', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'migrate', 'nginx', 'postgres', 'prometheus', 'rabbitmq', 'redis']);
+  it('should run the data stores, the migration, both apps, the proxy, the observability stack and the identity provider on the required versions', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'keycloak', 'migrate', 'nginx', 'postgres', 'prometheus', 'rabbitmq', 'redis']);
     expect(services.postgres.image).toMatch(/^postgres:16\.\d+-alpine$/);
     expect(services.redis.image).toMatch(/^redis:7\.\d+\.\d+-alpine$/);
     expect(services.rabbitmq.image).toMatch(/^rabbitmq:(3\.13|4)(\.\d+)*-management(-alpine)?$/);
@@ -92,6 +92,7 @@ describe('docker-compose.yml', () => {
     expect(services.grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
     // Jaeger v2: the v1 all-in-one image is end-of-life.
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\.\d+\.\d+$/);
   });
 
   it('should pin every image it pulls to a release', () => {
