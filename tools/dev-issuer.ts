@@ -19,10 +19,11 @@ console.log(`Token issuer: key set at ${issuer.jwksUrl} (keys in ${dir}, kept ac
 Gateway, in another terminal:
   ${gatewayEnv} npm start
 
-Tokens (valid for an hour):
+Tokens (valid for an hour; add --alg ES256 for an ES256 one):
+  ADMIN=$(npm run -s token -- ops --admin)    # the admin role: may create events
   TOKEN=$(npm run -s token -- alice)          # a buyer
-  ADMIN=$(npm run -s token -- ops --admin)    # may create events
-  curl -s localhost:3000/bookings/<id> -H "Authorization: Bearer $TOKEN"
+  curl -si -X POST localhost:3000/bookings -H "Authorization: Bearer $TOKEN" \\
+       -H 'content-type: application/json' -d '{"eventId":1,"quantity":2}'
 
 k6 signs its own tokens with the same key:
   k6 run -e AUTH_MODE=jwt -e AUTH_ISSUER=${issuer.issuer} -e AUTH_AUDIENCE=${issuer.audience} \\
