@@ -47,6 +47,7 @@ describe(parseSigningJwk.name, () => {
     ['a key without a kid', (jwk: Record<string, unknown>) => JSON.stringify({ ...jwk, kid: undefined }), /"kid" is missing/],
     ['a key of another type than its alg', (jwk: Record<string, unknown>) => JSON.stringify({ ...jwk, alg: 'ES256' }), /"kty" must be EC for ES256/],
     ['a public key', (jwk: Record<string, unknown>) => JSON.stringify({ ...jwk, d: undefined }), /not a private RS256 key, "d" missing/],
+    ['an RSA key without its CRT members', (jwk: Record<string, unknown>) => JSON.stringify({ ...jwk, dp: undefined, qi: undefined }), /not a private RS256 key, "dp", "qi" missing/],
   ])('should refuse %s, without showing the key', async (_, text, message) => {
     const { jwk } = await keyPair('RS256');
     const error = (() => {

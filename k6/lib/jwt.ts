@@ -33,26 +33,24 @@ export type SignJwt = (claims: Claims) => Promise<string>;
 
 interface AlgorithmSpec {
   kty: string;
-  /** Members the key must have, then members it may have; nothing else reaches importKey. */
-  required: string[];
-  optional: string[];
+  /** The members the private key must have: all that reaches importKey. */
+  members: string[];
   importParams: { name: string; hash?: string; namedCurve?: string };
   signParams: { name: string; hash?: string };
 }
 
 const SPECS: Record<SigningAlgorithm, AlgorithmSpec> = {
+  // k6 imports a private RSA JWK only with its CRT members (p, q, dp, dq, qi), as key generators export it.
   RS256: {
     kty: 'RSA',
-    required: ['n', 'e', 'd'],
-    optional: ['p', 'q', 'dp', 'dq', 'qi'],
+    members: ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'],
     importParams: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     signParams: { name: 'RSASSA-PKCS1-v1_5' },
   },
   // WebCrypto's ECDSA signature is r ‖ s, 64 bytes for P-256: exactly what JWS wants, no DER to unwrap.
   ES256: {
     kty: 'EC',
-    required: ['crv', 'x', 'y', 'd'],
-    optional: [],
+    members: ['crv', 'x', 'y', 'd'],
     importParams: { name: 'ECDSA', namedCurve: 'P-256' },
     signParams: { name: 'ECDSA', hash: 'SHA-256' },
   },
@@ -77,7 +75,7 @@ export function parseSigningJwk(text: string, source: string): SigningJwk {
   if (typeof key.kid !== 'string' || key.kid === '') throw new Error(`${source}: "kid" is missing (the gateway finds the key by it)`);
   if (key.kty !== spec.kty) throw new Error(`${source}: "kty" must be ${spec.kty} for ${alg}`);
   if (alg === 'ES256' && key.crv !== 'P-256') throw new Error(`${source}: "crv" must be P-256 for ES256`);
-  const missing = spec.required.filter((member) => typeof key[member] !== 'string');
+  const missing = spec.members.filter((member) => typeof key[member] !== 'string');
   if (missing.length > 0) throw new Error(`${source}: not a private ${alg} key, "${missing.join('", "')}" missing`);
   return key as SigningJwk;
 }
@@ -86,7 +84,7 @@ export function parseSigningJwk(text: string, source: string): SigningJwk {
 export async function jwtSigner<Key>(subtle: Subtle<Key>, jwk: SigningJwk): Promise<SignJwt> {
   const spec = SPECS[jwk.alg];
   const keyData: Record<string, unknown> = { kty: jwk.kty };
-  for (const member of [...spec.required, ...spec.optional]) if (jwk[member] !== undefined) keyData[member] = jwk[member];
+  for (const member of spec.members) keyData[member] = jwk[member];
   const key = await subtle.importKey('jwk', keyData, spec.importParams, false, ['sign']);
   const header = base64url(utf8(JSON.stringify({ alg: jwk.alg, typ: 'JWT', kid: jwk.kid })));
   return async (claims) => {
@@ -98,7 +96,7 @@ export async function jwtSigner<Key>(subtle: Subtle<Key>, jwk: SigningJwk): Prom
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
-/** Base64url without padding (RFC 7515): written out because k6 offers no btoa and this file imports nothing. */
+/** Base64url without padding (RFC 7515), written out: k6 has it only in its own module (k6/encoding), Node elsewhere. */
 export function base64url(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i += 3) {
@@ -110,7 +108,7 @@ export function base64url(bytes: Uint8Array): string {
   return text;
 }
 
-/** UTF-8 bytes of a string (JSON.stringify leaves no lone surrogate behind). */
+/** UTF-8 bytes of a string, written out for the same reason (JSON.stringify leaves no lone surrogate behind). */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [];
   for (const character of text) {
