@@ -1,4 +1,4 @@
-import { JwtIssuer } from '../bench/jwt-issuer.js';
+import { JwtIssuer } from '../tools/jwt-issuer.js';
 import { GatewayClient } from './support/api.js';
 import { TestEnvironment, waitFor } from './support/test-system.js';
 
@@ -23,14 +23,14 @@ describe('AUTH_MODE=jwt: buyers are who their tokens say', () => {
   const bookAs = async (token: string, eventId: number, extra: Record<string, string> = {}) =>
     api.request('POST', '/bookings', { body: { eventId, quantity: 1 }, headers: asBearer(token, extra) });
 
-  it('should take the buyer from a verified token, RS256 or ES256, and ignore X-User-Id', async () => {
+  it('should take the buyer from a verified token’s subject (Auth0’s `auth0|…` form too), RS256 or ES256, and ignore X-User-Id', async () => {
     const event = await api.createEvent(1, 4);
     for (const algorithm of ['ES256', 'RS256'] as const) {
-      const reply = await bookAs(await issuer.sign(`alice-${algorithm}`, { algorithm }), event.id, { 'x-user-id': 'mallory' });
+      const reply = await bookAs(await issuer.sign(`auth0|alice-${algorithm}`, { algorithm }), event.id, { 'x-user-id': 'mallory' });
       expect(reply.status).toBe(202);
       const buyerOf = async () => (await env.sql<{ user_id: string }>('SELECT user_id FROM bookings WHERE id = $1', [reply.body.bookingId]))[0]?.user_id;
       await waitFor(async () => (await buyerOf()) !== undefined, 'the booking recorded');
-      expect(await buyerOf()).toBe(`alice-${algorithm}`);
+      expect(await buyerOf()).toBe(`auth0|alice-${algorithm}`);
     }
   });
 

@@ -1,5 +1,5 @@
 import type { Identities } from '../api.js';
-import { JwtIssuer } from '../jwt-issuer.js';
+import { JwtIssuer } from '../../tools/jwt-issuer.js';
 import type { RunResult } from '../result.js';
 import type { Context } from './common.js';
 import { measuredHerd, warmUpUsers } from './herd.js';

@@ -82,8 +82,8 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('should run the data stores, the migration, both apps, the proxy and the observability stack on the required versions', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'migrate', 'nginx', 'postgres', 'postgres-replica', 'prometheus', 'rabbitmq', 'redis']);
+  it('should run the data stores, the migration, both apps, the proxy, the observability stack and the identity provider on the required versions', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'keycloak', 'migrate', 'nginx', 'postgres', 'postgres-replica', 'prometheus', 'rabbitmq', 'redis']);
     expect(services.postgres.image).toMatch(/^postgres:16\.\d+-alpine$/);
     expect(services['postgres-replica'].image).toBe(services.postgres.image);
     expect(services.redis.image).toMatch(/^redis:7\.\d+\.\d+-alpine$/);
@@ -93,6 +93,7 @@ describe('docker-compose.yml', () => {
     expect(services.grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
     // Jaeger v2: the v1 all-in-one image is end-of-life.
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\.\d+\.\d+$/);
   });
 
   it('should pin every image it pulls to a release', () => {

@@ -7,5 +7,5 @@ export const MAX_SEATS_PER_BOOKING = 10;
 /** The largest per-buyer ticket cap an event may set. */
 export const MAX_TICKETS_PER_BUYER = 100;
 /** Buyer ids: from `X-User-Id` or a token's `sub`, and in every message that names a buyer. */
-export const USER_ID_PATTERN = '^[\\w.:@-]{1,128}$';
-export const USER_ID_RULE = '1-128 letters, digits or . _ : @ -';
+export const USER_ID_PATTERN = '^[\\w.:@|-]{1,128}$';
+export const USER_ID_RULE = '1-128 letters, digits or . _ : @ | -';
