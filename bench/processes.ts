@@ -28,6 +28,12 @@ export class Child {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** As a crash or an OOM kill would: no drain, no goodbye. */
+  async kill(): Promise<void> {
+    if (this.running) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Graceful stop (SIGTERM); a child that has not exited after `graceMs` is killed. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;

@@ -14,6 +14,8 @@ const AIM = {
   drainMs: 2000,
   acceptedPerSeat: 2,
   rssMb: 150,
+  cpuPerDecisionGrowth: 1.25,
+  failoverMs: 15_000,
 };
 
 type Runs = Map<string, RunResult>;
@@ -74,6 +76,22 @@ export function aimsOf(runs: Runs, ratios: Ratio[], seats: number): Aim[] {
     const r = ratios.find((ratio) => ratio.name === ratioName);
     if (r) aims.push({ name, target: `${atLeast ? '≥' : '≤'} ${target}×`, measured: `×${r.value} (${r.numerator}; ${r.denominator})`, met: atLeast ? r.value >= target : r.value <= target });
   };
+  const one = runs.get('replicas-1')?.metrics.inventoryCpuUsPerDecision;
+  const most = [...runs.values()].filter((run) => run.name.startsWith('replicas-')).at(-1);
+  if (one && most && most.name !== 'replicas-1') {
+    const growth = round3(most.metrics.inventoryCpuUsPerDecision / one);
+    aims.push({
+      name: `Replicas: inventory CPU per decision flat from 1 to ${most.parameters.replicas} replicas`,
+      target: `≤ ${AIM.cpuPerDecisionGrowth}×`,
+      measured: `×${growth} (${fmt(most.metrics.inventoryCpuUsPerDecision)} µs vs ${fmt(one)} µs)`,
+      met: growth <= AIM.cpuPerDecisionGrowth,
+    });
+  }
+  const failover = runs.get('replica-failover');
+  if (failover) {
+    const ms = failover.metrics.shardsOwnedAgainAfterMs;
+    aims.push({ name: 'Replica SIGKILLed: its shards decided again within 15 s', target: `≤ ${fmt(AIM.failoverMs)} ms`, measured: `${fmt(ms)} ms`, met: ms <= AIM.failoverMs });
+  }
   pushRatio('Herd: intake p99 within 1.5× of a bare Node server', 'herd intake p99: gateway ÷ bare Node', AIM.intakeP99VsBare, false);
   pushRatio('Herd with a signed token per buyer: intake p99 within 2× of a bare Node server', 'herd intake p99 with signed tokens: gateway ÷ bare Node', AIM.tokenIntakeP99VsBare, false);
   pushRatio('Herd: answers/s ≥ 4× the synchronous baseline', 'herd answers/s: gateway ÷ synchronous', AIM.answersVsSync, true);
@@ -109,6 +127,7 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   lines.push('', '## Ratios (same run)', '', '| Ratio | Value | Numerator | Denominator |', '| --- | ---: | --- | --- |');
   for (const r of result.ratios) lines.push(`| ${r.name} | ×${r.value} | ${r.numerator} | ${r.denominator} |`);
 
+  lines.push(...replicaTable(result.runs));
   lines.push('', '## Latency', '', `![Latency by percentile](${chartFile})`, '');
   lines.push('| Run | Requests | Answers/s | p50 ms | p95 ms | p99 ms | max ms | Status codes | No answer |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const run of result.runs) {
@@ -145,6 +164,19 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   }
   lines.push('## Settings', '', `Bench options: \`${JSON.stringify(result.options)}\``, '', `App settings: \`${JSON.stringify(result.appSettings)}\``, '');
   return lines.join('\n');
+}
+
+/** Decisions by 1, 2, 4… inventory replicas on the same backlog: the rate cannot grow on one machine, the CPU per decision must stay flat. */
+function replicaTable(runs: RunResult[]): string[] {
+  const rows = runs.filter((run) => run.name.startsWith('replicas-'));
+  if (rows.length === 0) return [];
+  const lines = ['', '## Inventory replicas (same backlog, same machine)', '', '| Replicas | Decisions/s | Inventory CPU µs/decision | PostgreSQL CPU µs/decision | RabbitMQ CPU µs/decision | Invariants |', '| ---: | ---: | ---: | ---: | ---: | --- |'];
+  for (const run of rows) {
+    const m = run.metrics;
+    const ok = run.checks.every((check) => check.ok) ? 'held' : '**VIOLATED**';
+    lines.push(`| ${run.parameters.replicas} | ${fmt(m.decisionsPerSecond)} | ${fmt(m.inventoryCpuUsPerDecision)} | ${fmt(m.postgresCpuUsPerDecision)} | ${fmt(m.rabbitmqCpuUsPerDecision)} | ${ok} |`);
+  }
+  return lines;
 }
 
 /** The top of the process's CPU profile: self time by area (package) and by function. */

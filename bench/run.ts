@@ -11,6 +11,7 @@ import type { Context } from './scenarios/common.js';
 import { decisions } from './scenarios/decisions.js';
 import { herd } from './scenarios/herd.js';
 import { mixed } from './scenarios/mixed.js';
+import { replicas } from './scenarios/replicas.js';
 import { seatMap } from './scenarios/seat-map.js';
 import { soldOut } from './scenarios/sold-out.js';
 import { tokenHerd } from './scenarios/token-herd.js';
@@ -21,9 +22,10 @@ import { BenchSystem } from './system.js';
  * comparison next to its baseline, checks the invariants in PostgreSQL after each, and writes the reports.
  * Exit code: 0 when every invariant held (aims may be missed), 1 when one was violated, 2 when the bench itself failed.
  */
-const PLAN: ((context: Context) => Promise<RunResult>)[] = [bareNodeHerd, nestFloorHerd, herd, tokenHerd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions];
-/** The run name of each step, for BENCH_ONLY. */
-const RUN_NAMES = new Map<(context: Context) => Promise<RunResult>, string>([
+type Step = (context: Context) => Promise<RunResult | RunResult[]>;
+const PLAN: Step[] = [bareNodeHerd, nestFloorHerd, herd, tokenHerd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions, replicas];
+/** The name of each step, for BENCH_ONLY. */
+const RUN_NAMES = new Map<Step, string>([
   [bareNodeHerd, 'bare-node-herd'],
   [nestFloorHerd, 'nest-floor-herd'],
   [herd, 'herd'],
@@ -35,6 +37,7 @@ const RUN_NAMES = new Map<(context: Context) => Promise<RunResult>, string>([
   [mixed, 'mixed'],
   [pgUpdates, 'pg-updates'],
   [decisions, 'decisions'],
+  [replicas, 'replicas'],
 ]);
 
 /** Sockets besides the generator's connections: PostgreSQL, Redis and RabbitMQ clients, files, the baselines. */
@@ -65,10 +68,11 @@ async function main(): Promise<number> {
     [{ version: postgres }] = await system.sql<{ version: string }>(`SELECT split_part(version(), ' (', 1) AS version`);
     for (const step of PLAN) {
       if (options.only.length > 0 && !options.only.includes(RUN_NAMES.get(step)!)) continue;
-      const run = await step({ system, options, log });
-      runs.push(run);
-      const failed = run.checks.filter((check) => !check.ok);
-      log(`${run.name}: ${headline(run)}${failed.length > 0 ? ` — VIOLATED: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}` : ''}`);
+      for (const run of [await step({ system, options, log })].flat()) {
+        runs.push(run);
+        const failed = run.checks.filter((check) => !check.ok);
+        log(`${run.name}: ${headline(run)}${failed.length > 0 ? ` — VIOLATED: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}` : ''}`);
+      }
     }
   } finally {
     await system.destroy();

@@ -16,6 +16,7 @@ const BUILT = {
   migrate: 'dist/apps/inventory/apps/inventory/src/migrate.js',
   config: 'dist/apps/inventory/libs/config/src/index.js',
   booking: 'dist/apps/inventory/libs/booking/src/index.js',
+  contracts: 'dist/apps/inventory/libs/contracts/src/index.js',
 };
 
 /** What the harness needs from the built libraries, typed here because it cannot import `@app/*` (see tsconfig). */
@@ -25,6 +26,28 @@ interface BuiltConfig {
 }
 interface BuiltBooking {
   bookingTopology(prefix: string, shards: number): Record<string, string | string[] | number>;
+  commandRoutingKey(messageName: string, eventId: number, shards: number): string;
+}
+interface BuiltContracts {
+  BookingRequestedV1: { name: string; create(fields: object): object };
+}
+
+/** A booking request as the inventory receives it. */
+export interface BookingCommand {
+  bookingId: string;
+  eventId: number;
+  userId: string;
+  seats: { row: number; col: number }[];
+}
+
+/** How the bench puts booking commands straight on the broker, as the gateways would have queued them. */
+export interface CommandRoute {
+  /** SHARDS as the apps run with it. */
+  shards: number;
+  exchange: string;
+  routingKey(eventId: number): string;
+  messageName: string;
+  message(command: BookingCommand): object;
 }
 
 /** Variables the bench sets itself for every app; the same names in the bench's own environment are ignored. */
@@ -47,7 +70,10 @@ export class BenchSystem {
   readonly appEnv: Record<string, string>;
   readonly db: pg.Pool;
   gateway?: Child;
-  inventory?: Child;
+  /** The inventory replicas running now. */
+  inventories: Child[] = [];
+  /** Set by {@link BenchSystem.start}. */
+  commands!: CommandRoute;
   private destroyed?: Promise<void>;
 
   private constructor(
@@ -74,9 +100,18 @@ export class BenchSystem {
   static async start(options: BenchOptions, callerEnv: NodeJS.ProcessEnv): Promise<BenchSystem> {
     for (const path of Object.values(BUILT)) if (!existsSync(`${ROOT}${path}`)) throw new Error(`${path} is missing: run \`npm run build\` first`);
     const { CONFIG_ENV_NAMES, loadConfig } = await importBuilt<BuiltConfig>(BUILT.config);
-    const { bookingTopology } = await importBuilt<BuiltBooking>(BUILT.booking);
+    const { bookingTopology, commandRoutingKey } = await importBuilt<BuiltBooking>(BUILT.booking);
+    const { BookingRequestedV1 } = await importBuilt<BuiltContracts>(BUILT.contracts);
     const topologyOf = (prefix: string) => bookingTopology(prefix, loadConfig(system.appEnv).rabbitmq.shards);
     const system: BenchSystem = new BenchSystem(options, CONFIG_ENV_NAMES, (prefix) => topologyOf(prefix), callerEnv);
+    const shards = loadConfig(system.appEnv).rabbitmq.shards;
+    system.commands = {
+      shards,
+      exchange: String(topologyOf(system.appEnv.RABBITMQ_PREFIX).commandsExchange),
+      routingKey: (eventId) => commandRoutingKey(BookingRequestedV1.name, eventId, shards),
+      messageName: BookingRequestedV1.name,
+      message: (command) => BookingRequestedV1.create({ ...command, requestedAt: new Date().toISOString() }),
+    };
     try {
       await runScript(`${ROOT}${BUILT.migrate}`, system.appEnv);
       await system.startInventory();
@@ -94,12 +129,20 @@ export class BenchSystem {
 
   /** Processes whose memory and CPU a report shows. */
   apps(): { name: string; pid: number }[] {
-    return [this.gateway, this.inventory].filter((app): app is Child => app?.running === true).map((app) => ({ name: app.name, pid: app.pid }));
+    return [this.gateway, ...this.inventories].filter((app): app is Child => app?.running === true).map((app) => ({ name: app.name, pid: app.pid }));
   }
 
-  /** With `profileDir`, the process writes a V8 CPU profile there when it stops. */
+  /** One inventory; with `profileDir`, the process writes a V8 CPU profile there when it stops. */
   async startInventory(profileDir?: string): Promise<void> {
-    this.inventory = await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', profileFlags(profileDir));
+    this.inventories.push(await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', profileFlags(profileDir)));
+  }
+
+  /** `count` more inventory replicas (inventory-0, inventory-1, …), started together; they split the shard queues. */
+  async startInventories(count: number): Promise<Child[]> {
+    const first = this.inventories.length;
+    const started = await Promise.all(Array.from({ length: count }, (_, i) => startServer(`inventory-${first + i}`, `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready')));
+    this.inventories.push(...started);
+    return started;
   }
 
   async startGateway(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
@@ -116,10 +159,9 @@ export class BenchSystem {
     await this.startGateway(profileDir, env);
   }
 
-  /** Graceful stop: undecided messages go back to the queue, as in a rolling restart. */
+  /** Graceful stop of every inventory: undecided messages go back to the queue, as in a rolling restart. */
   async stopInventory(): Promise<void> {
-    await this.inventory?.stop();
-    this.inventory = undefined;
+    await Promise.all(this.inventories.splice(0).map((inventory) => inventory.stop()));
   }
 
   async sql<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -133,7 +175,7 @@ export class BenchSystem {
   }
 
   private async removeEverything(): Promise<void> {
-    await Promise.all([this.gateway?.stop(), this.inventory?.stop()]);
+    await Promise.all([this.gateway?.stop(), this.stopInventory()]);
     await this.db.end();
     await this.deleteBrokerObjects(this.topologyOf(this.appEnv.RABBITMQ_PREFIX));
     await this.deleteRedisKeys();

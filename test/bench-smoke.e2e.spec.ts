@@ -34,7 +34,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('should run every baseline and scenario', () => {
     expect(result.smoke).toBe(true);
-    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'nest-floor-herd', 'herd', 'herd-jwt', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions']);
+    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'nest-floor-herd', 'herd', 'herd-jwt', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions', 'replicas-1', 'replicas-2', 'replicas-4', 'replica-failover']);
   });
 
   it('should find every invariant holding in PostgreSQL after every scenario', () => {

@@ -1,10 +1,10 @@
 import { TERMINAL_STATUSES, acceptedId, bookingRequest, createEvent, gridFor, seatAt } from '../api.js';
 import { checkEvents, settle } from '../invariants.js';
 import { Recorder, closedLoop, connectionPool, send } from '../load.js';
-import { type UsageReport, UsageMeter } from '../processes.js';
+import { UsageMeter } from '../processes.js';
 import type { RunResult } from '../result.js';
 import { summarizeProfileDir } from '../profile.js';
-import { type Context, outcomesOf, profileDirFor, seatsTaken } from './common.js';
+import { type Context, allDecided, cpuPerDecision, decisionRate, outcomesOf, profileDirFor, seatsTaken } from './common.js';
 
 /**
  * Inventory decision rate: with the inventory stopped, `decisions` bookings of distinct seats are accepted through
@@ -43,18 +43,9 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
   await system.stopInventory();
   const profile = await summarizeProfileDir(profileDir, 'inventory');
   await system.startInventory();
-  // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; it stamps the
-  // booking's decided_at with that transaction's time. Payment and confirmation come after, paced by the payment
-  // provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY), and are reported separately.
-  const [rate] = await system.sql<{ decided: number; after_first: number; span_ms: number; transactions: number }>(
-    `WITH d AS (SELECT decided_at AS at FROM bookings WHERE id = ANY($1::uuid[]) AND decided_at IS NOT NULL)
-     SELECT count(*)::int AS decided,
-            count(*) FILTER (WHERE at > (SELECT min(at) FROM d))::int AS after_first,
-            coalesce(extract(epoch FROM max(at) - min(at)) * 1000, 0)::float8 AS span_ms,
-            count(DISTINCT at)::int AS transactions
-     FROM d`,
-    [accepted],
-  );
+  // The inventory's decision is the batch transaction that holds a booking's seats or rejects it; payment and
+  // confirmation come after, paced by the payment provider (PAYMENT_LATENCY_MS, PAYMENT_CONCURRENCY).
+  const rate = await decisionRate(system, accepted);
   const [saga] = await system.sql<{ after_first: number; span_ms: number }>(
     `WITH d AS (SELECT updated_at FROM bookings WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]))
      SELECT count(*) FILTER (WHERE updated_at > (SELECT min(updated_at) FROM d))::int AS after_first,
@@ -71,40 +62,16 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
     metrics: {
       accepted: accepted.length,
       decided: rate.decided,
-      decisionsPerSecond: rate.span_ms > 0 ? Math.round((rate.after_first / rate.span_ms) * 1000) : 0,
-      decidingSpanMs: Math.round(rate.span_ms),
+      decisionsPerSecond: rate.perSecond,
+      decidingSpanMs: rate.spanMs,
       transactions: rate.transactions,
       sagaCompletionsPerSecond: saga.span_ms > 0 ? Math.round((saga.after_first / saga.span_ms) * 1000) : 0,
-      ...perDecision(decidingUsage, rate.decided),
+      ...cpuPerDecision(decidingUsage, rate.decided),
       seatsSold: await seatsTaken(system, [eventId]),
     },
     outcomes: await outcomesOf(system, accepted),
     usage,
     profile,
     checks: await checkEvents(system, system.gatewayUrl, [eventId], accepted),
-  };
-}
-
-/** Waits until every accepted booking has its decision (HELD or REJECTED), whatever its saga is doing. */
-async function allDecided(system: Context['system'], accepted: string[], timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const [{ n }] = await system.sql<{ n: number }>('SELECT count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) AND decided_at IS NOT NULL', [accepted]);
-    if (n >= accepted.length) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/**
- * CPU per decision while the backlog was being decided (the saga starts meanwhile and is included): the inventory's
- * own, and PostgreSQL's (all its backends, so any neighbour's work counts too).
- */
-function perDecision(usage: UsageReport, decided: number): Record<string, number> {
-  if (decided === 0) return {};
-  const us = (cpuS: number | undefined) => Math.round(((cpuS ?? 0) * 1e6) / decided);
-  return {
-    inventoryCpuUsPerDecision: us(usage.processes.find((p) => p.name === 'inventory')?.cpuS),
-    postgresCpuUsPerDecision: us(usage.services.find((s) => s.name === 'postgresql')?.cpuS),
-    rabbitmqCpuUsPerDecision: us(usage.services.find((s) => s.name === 'rabbitmq')?.cpuS),
   };
 }
