@@ -83,7 +83,7 @@ describe('inventory shards over replicas', () => {
     await Promise.all(accepted.map((request) => api.waitForDecision(request.reply.body.bookingId, { timeoutMs: 60_000 })));
     for (const event of events) {
       const ids = accepted.filter((request) => request.event === event).map((request) => request.reply.body.bookingId as string);
-      expect(await brokenInvariants(env, event.id, ids)).toEqual([]);
+      expect(await brokenInvariants(env, event.id, ids, api.baseUrl)).toEqual([]);
     }
   });
 
@@ -105,7 +105,7 @@ describe('inventory shards over replicas', () => {
     await waitFor(async () => (await env.sql(`SELECT 1 FROM bookings WHERE id = ANY($1::uuid[]) AND status NOT IN ('PENDING', 'HELD')`, [ids])).length === ids.length, 'every booking decided', 60_000);
     versions.stop();
 
-    expect(await brokenInvariants(env, event.id, ids)).toEqual([]);
+    expect(await brokenInvariants(env, event.id, ids, api.baseUrl)).toEqual([]);
     for (const replica of pair) expect(await metricValue(replica.url, 'seatgrid_bookings_decided_total')).toBeGreaterThan(0);
     expect(versions.seen.length).toBeGreaterThan(1);
     expect(versions.seen).toEqual([...versions.seen].sort((a, b) => a - b));
