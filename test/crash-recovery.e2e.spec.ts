@@ -52,5 +52,5 @@ describe('inventory killed with SIGKILL mid-saga', () => {
     expect(await brokenInvariants(env, event.id, accepted, api.baseUrl)).toEqual([]);
     const stats = await api.stats(event.id);
     expect(stats.seats.available + stats.seats.booked).toBe(100);
-  });
+  }, 180_000);
 });

@@ -16,7 +16,7 @@ describe('seat-map cache and fast refusals', () => {
     inventoryUrl = (await env.start('inventory')).url;
     api = new GatewayClient((await env.start('gateway')).url);
     second = new GatewayClient((await env.start('gateway')).url);
-  });
+  }, 90_000);
   afterAll(async () => {
     redis.disconnect();
     await env.destroy();
