@@ -7,10 +7,15 @@ import { contextFrom, linkTo, traced } from '@app/observability';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
-import type { TracedRequest } from './booking.batcher.js';
 import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from './booking.repository.js';
 import { BuyerTickets } from './buyer-tickets.js';
 import { FreeSeats, seatLabel } from './seat-allocator.js';
+
+export interface TracedRequest {
+  request: BookingRequestedV1;
+  /** W3C traceparent of the message, kept with the booking so that its saga joins the trace. */
+  traceParent?: string;
+}
 
 /** Claim rounds for best-available requests that lost seats to another inventory replica in the same instant. */
 const CLAIM_ROUNDS = 3;
