@@ -6,6 +6,7 @@ import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
+import { StreamModule } from './stream/stream.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -18,6 +19,7 @@ export class GatewayModule {
         DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
+        StreamModule,
         ObservabilityModule.forApp(BookingPublisher, PublishingModule),
       ],
     };
