@@ -7,6 +7,7 @@ import { EventsModule } from './events/events.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
 import { StreamModule } from './stream/stream.module.js';
+import { WaitingRoomModule } from './waiting-room/waiting-room.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -20,6 +21,7 @@ export class GatewayModule {
         EventsModule,
         BookingsModule,
         StreamModule,
+        WaitingRoomModule,
         ObservabilityModule.forApp(BookingPublisher, PublishingModule),
       ],
     };

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHmac } from 'node:crypto';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import { type ConfigProblem, crossVariableProblems, type SeatGridApp, validationProblems } from './config-problems.js';
@@ -128,6 +129,14 @@ export class EnvDto {
   @Transform(toNumber) @IsInt() @Min(1) @Max(1000)
   PAYMENT_CONCURRENCY = 64;
 
+  /** Signs the waiting room's admission tokens; every gateway must share it. Unset: derived from ADMIN_TOKEN. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'QUEUE_TOKEN_SECRET must be at least 32 characters when set' })
+  QUEUE_TOKEN_SECRET?: string;
+
+  /** How long an admitted buyer's admission token stays valid, from the moment of admission. */
+  @Transform(toNumber) @IsInt() @Min(1) @Max(3600)
+  QUEUE_TOKEN_TTL_SECONDS = 300;
+
   /** OTLP/HTTP collector (e.g. http://jaeger:4318): traces are exported only when it is set. */
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
@@ -145,6 +154,7 @@ export abstract class AppConfig {
   abstract readonly inventory: { port: number; batchSize: number; stallSeconds: number };
   abstract readonly saga: { holdTtlSeconds: number; paymentTimeoutMs: number; paymentMaxAttempts: number; paymentConcurrency: number };
   abstract readonly payment: { latencyMs: number; failureRate: number; hangRate: number; seed?: string };
+  abstract readonly waitingRoom: { tokenSecret: string; tokenTtlSeconds: number };
   abstract readonly logLevel: string;
   abstract readonly otel: { endpoint?: string };
 }
@@ -186,9 +196,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, app?: SeatGridA
     inventory: { port: dto.INVENTORY_PORT, batchSize: dto.BOOKING_BATCH_SIZE, stallSeconds: dto.CONSUMER_STALL_SECONDS },
     saga: { holdTtlSeconds: dto.HOLD_TTL_SECONDS, paymentTimeoutMs: dto.PAYMENT_TIMEOUT_MS, paymentMaxAttempts: dto.PAYMENT_MAX_ATTEMPTS, paymentConcurrency: dto.PAYMENT_CONCURRENCY },
     payment: { latencyMs: dto.PAYMENT_LATENCY_MS, failureRate: dto.PAYMENT_FAILURE_RATE, hangRate: dto.PAYMENT_HANG_RATE, seed: dto.PAYMENT_SEED },
+    waitingRoom: { tokenSecret: dto.QUEUE_TOKEN_SECRET ?? queueTokenSecretFrom(dto.ADMIN_TOKEN), tokenTtlSeconds: dto.QUEUE_TOKEN_TTL_SECONDS },
     logLevel: dto.LOG_LEVEL,
     otel: { endpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT },
   };
+}
+
+/** Used only where nothing secret is configured (development): such a gateway's event creation is open too. */
+const DEVELOPMENT_QUEUE_SECRET = 'seatgrid-development-only-admission-token-secret';
+
+/**
+ * Without QUEUE_TOKEN_SECRET, admission tokens are signed with a key derived from ADMIN_TOKEN (which a production
+ * gateway must have, and every gateway shares): a token never reveals the admin token it was derived from.
+ */
+function queueTokenSecretFrom(adminToken: string | undefined): string {
+  return adminToken ? createHmac('sha256', adminToken).update('seatgrid admission tokens').digest('hex') : DEVELOPMENT_QUEUE_SECRET;
 }
 
 /** For entry points: the configuration of `app`, or a message naming every bad variable and exit code 1. */

@@ -17,7 +17,7 @@ export interface ConfigProblem {
 }
 
 /** Variables whose whole value is a secret. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'QUEUE_TOKEN_SECRET']);
 
 /** Everything before the last "@" of a URL is user information (a password, often): masked, whatever the URL's shape. */
 const USER_INFO = /^([^/@]*\/\/)?.*@/s;

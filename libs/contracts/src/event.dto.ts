@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_GRID_SIDE } from './limits.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_ADMISSION_RATE, MAX_GRID_SIDE } from './limits.js';
+
+const ADMISSION_RATE_DESCRIPTION = 'Sell through a virtual waiting room admitting this many buyers a second: POST /bookings then needs X-Admission-Token';
 
 export class CreateEventDto {
   @ApiProperty({ example: 'Arctic Monkeys, Wembley', maxLength: 200 })
@@ -14,6 +16,17 @@ export class CreateEventDto {
   @ApiProperty({ minimum: 1, maximum: MAX_GRID_SIDE, example: 10 })
   @IsInt() @Min(1) @Max(MAX_GRID_SIDE)
   cols: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ADMISSION_RATE, example: 200, description: ADMISSION_RATE_DESCRIPTION })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ADMISSION_RATE)
+  admissionRatePerSecond?: number;
+}
+
+/** PATCH /events/{id}: what an admin may change while an event sells. */
+export class UpdateEventDto {
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: MAX_ADMISSION_RATE, example: 200, description: `${ADMISSION_RATE_DESCRIPTION}; null removes the waiting room` })
+  @ValidateIf((dto: UpdateEventDto) => dto.admissionRatePerSecond !== null) @IsInt() @Min(1) @Max(MAX_ADMISSION_RATE)
+  admissionRatePerSecond: number | null;
 }
 
 export class EventView {
@@ -22,6 +35,7 @@ export class EventView {
   @ApiProperty() rows: number;
   @ApiProperty() cols: number;
   @ApiProperty() totalSeats: number;
+  @ApiPropertyOptional({ description: 'Set when the event sells through a waiting room' }) admissionRatePerSecond?: number;
 }
 
 export class SeatCounts {

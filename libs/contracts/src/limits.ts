@@ -7,3 +7,5 @@ export const MAX_SEATS_PER_BOOKING = 10;
 /** Buyer ids: from `X-User-Id` or a token's `sub`, and in every message that names a buyer. */
 export const USER_ID_PATTERN = '^[\\w.:@-]{1,128}$';
 export const USER_ID_RULE = '1-128 letters, digits or . _ : @ -';
+/** Buyers a waiting room admits a second, at most. */
+export const MAX_ADMISSION_RATE = 100_000;

@@ -9,6 +9,7 @@ import { BookingAcceptedView, BookingView, bookingShapeProblem, type CreateBooki
 import { type Refusal, refusalBody } from '../availability/refusal.js';
 import { EventCatalog } from '../events/event-catalog.js';
 import type { EventRow } from '../events/event-row.js';
+import { AdmissionGate, type AdmissionDenial, deny, isAdmissionDenial } from '../waiting-room/admission-gate.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { Buyer, buyerOf } from './buyer.js';
@@ -21,7 +22,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 @ApiBadRequestResponse({ type: ErrorView })
 @Controller('bookings')
 export class BookingsController {
-  constructor(private readonly intake: BookingIntake, private readonly status: BookingStatusService, private readonly catalog: EventCatalog) {}
+  constructor(
+    private readonly intake: BookingIntake,
+    private readonly status: BookingStatusService,
+    private readonly catalog: EventCatalog,
+    private readonly admissions: AdmissionGate,
+  ) {}
 
   /**
    * The hot path of an on-sale: the body is validated by Fastify's compiled schema (from the contract), the event
@@ -34,6 +40,8 @@ export class BookingsController {
   @ApiBody({ schema: CreateBookingSchema as object })
   @ApiHeader({ name: 'X-User-Id', required: true, description: 'The buyer' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (and user) answers the same booking; kept 24 hours or more' })
+  @ApiHeader({ name: 'X-Admission-Token', required: false, description: 'Required for events with a waiting room: the admissionToken of GET /queue/{ticketId}' })
+  @ApiForbiddenResponse({ type: ErrorView, description: 'The event has a waiting room and X-Admission-Token is missing, invalid, expired, used or not this buyer\'s; `queue` names the path to join' })
   @ApiUnprocessableEntityResponse({ type: ErrorView, description: 'The Idempotency-Key was used with another body' })
   @ApiAcceptedResponse({ type: BookingAcceptedView, description: 'Stored by the broker; poll the Location for the outcome' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'Unknown event' })
@@ -74,15 +82,23 @@ export class BookingsController {
     if (outside) throw new BadRequestException(`${outside} for event ${event.id}`);
     const intake = { buyer, requestId: request.id, headers: request.headers };
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));
+    // One property check for events without a waiting room.
+    const admission = event.admissionRatePerSecond === undefined ? undefined : this.admissions.check(event, buyer, request.headers['x-admission-token'], idempotencyKey);
+    if (admission && isAdmissionDenial(admission)) return deny(reply, admission, request.id);
+    if (idempotencyKey !== undefined) {
+      const acceptOnce = () => this.intake.acceptOnce(event, body, { ...intake, idempotencyKey });
+      return (admission ? this.admissions.spend(admission, acceptOnce) : acceptOnce()).then((answer) => answerWith(reply, answer, request.id));
+    }
     const refused = this.intake.refusalFor(event, body);
     if (refused) return refuse(reply, refused, request.id);
+    if (admission) return this.admissions.spend(admission, () => this.intake.accept(event, body, intake)).then((answer) => answerWith(reply, answer, request.id));
     return this.intake.accept(event, body, intake).then((bookingId) => accepted(reply, bookingId));
   }
 }
 
-function answerWith(reply: FastifyReply, answer: string | Refusal, requestId: string): void {
+function answerWith(reply: FastifyReply, answer: string | Refusal | AdmissionDenial, requestId: string): void {
   if (typeof answer === 'string') accepted(reply, answer);
+  else if (isAdmissionDenial(answer)) deny(reply, answer, requestId);
   else refuse(reply, answer, requestId);
 }
 

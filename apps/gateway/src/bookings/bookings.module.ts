@@ -3,6 +3,7 @@ import { BookingModule } from '@app/booking';
 import { AvailabilityModule } from '../availability/availability.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { PublishingModule } from '../publishing/publishing.module.js';
+import { WaitingRoomModule } from '../waiting-room/waiting-room.module.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { BookingsController } from './bookings.controller.js';
@@ -10,7 +11,7 @@ import { BookingsRepository } from './bookings.repository.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 @Module({
-  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule],
+  imports: [AvailabilityModule, BookingModule, EventsModule, PublishingModule, WaitingRoomModule],
   controllers: [BookingsController],
   providers: [BookingIntake, BookingStatusService, BookingsRepository, IdempotencyRepository],
 })

@@ -1,7 +1,9 @@
-/** An event as the gateway keeps it in memory: what the booking path needs, nothing that changes while it sells. */
+/** An event as the gateway keeps it in memory: what the booking path needs; only the admission rate changes while it sells. */
 export interface EventRow {
   id: number;
   name: string;
   rows: number;
   cols: number;
+  /** Set when the event sells through a waiting room (POST /bookings then needs an admission token). */
+  admissionRatePerSecond?: number;
 }

@@ -10,9 +10,16 @@ interface EventRecord {
   name: string;
   rows: number;
   cols: number;
+  admission_rate_per_second: number | null;
 }
 
-const toRow = (record: EventRecord): EventRow => ({ id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols });
+const EVENT_COLUMNS = 'id, name, rows, cols, admission_rate_per_second';
+
+function toRow(record: EventRecord): EventRow {
+  const row: EventRow = { id: Number(record.id), name: record.name, rows: record.rows, cols: record.cols };
+  if (record.admission_rate_per_second !== null) row.admissionRatePerSecond = record.admission_rate_per_second;
+  return row;
+}
 
 /** Events and their seats in PostgreSQL. Writes use the main pool; reads the cold-read pool, so they never starve intake. */
 @Injectable()
@@ -25,7 +32,12 @@ export class EventsRepository {
   /** The event and one AVAILABLE row per seat, in one transaction: a 1000×1000 event is one set-based INSERT … SELECT. */
   create(dto: CreateEventDto): Promise<EventRow> {
     return this.primary.transaction(async (manager) => {
-      const [event]: EventRecord[] = await manager.query('INSERT INTO events (name, rows, cols) VALUES ($1, $2, $3) RETURNING id, name, rows, cols', [dto.name, dto.rows, dto.cols]);
+      const [event]: EventRecord[] = await manager.query(`INSERT INTO events (name, rows, cols, admission_rate_per_second) VALUES ($1, $2, $3, $4) RETURNING ${EVENT_COLUMNS}`, [
+        dto.name,
+        dto.rows,
+        dto.cols,
+        dto.admissionRatePerSecond ?? null,
+      ]);
       await manager.query(
         `INSERT INTO seats (event_id, seat_row, seat_col)
          SELECT $1, r, c FROM generate_series(1, $2::int) AS r, generate_series(1, $3::int) AS c`,
@@ -36,13 +48,25 @@ export class EventsRepository {
   }
 
   async find(id: number): Promise<EventRow | undefined> {
-    const [record]: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events WHERE id = $1', [id]);
+    const [record]: EventRecord[] = await this.reads.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE id = $1`, [id]);
     return record && toRow(record);
+  }
+
+  /** One statement on one row: of two admins changing the rate at once, the last write stands. */
+  async setAdmissionRate(id: number, ratePerSecond: number | null): Promise<EventRow | undefined> {
+    const [records]: [EventRecord[], number] = await this.primary.query(`UPDATE events SET admission_rate_per_second = $2 WHERE id = $1 RETURNING ${EVENT_COLUMNS}`, [id, ratePerSecond]);
+    return records[0] && toRow(records[0]);
+  }
+
+  /** The events that sell through a waiting room (a partial index holds them). */
+  async withAdmissionRate(): Promise<EventRow[]> {
+    const records: EventRecord[] = await this.reads.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE admission_rate_per_second IS NOT NULL`);
+    return records.map(toRow);
   }
 
   /** The newest events, for the catalog a gateway holds in memory before the first buyer arrives. */
   async newest(limit: number): Promise<EventRow[]> {
-    const records: EventRecord[] = await this.reads.query('SELECT id, name, rows, cols FROM events ORDER BY id DESC LIMIT $1', [limit]);
+    const records: EventRecord[] = await this.reads.query(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY id DESC LIMIT $1`, [limit]);
     return records.map(toRow);
   }
 

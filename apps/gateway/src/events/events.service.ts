@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { CreateEventDto, EventDetailsView, EventStatsView, EventView, UpdateEventDto } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
 import { EventCatalog } from './event-catalog.js';
 import type { EventRow } from './event-row.js';
@@ -18,6 +18,14 @@ export class EventsService {
     const event = await this.repository.create(dto);
     this.catalog.created(event);
     await this.seatMaps.warmNew(event);
+    return toView(event);
+  }
+
+  /** Changes the admission rate (null removes the waiting room); every gateway applies it within moments. */
+  async update(id: number, dto: UpdateEventDto): Promise<EventView> {
+    const event = await this.repository.setAdmissionRate(id, dto.admissionRatePerSecond);
+    if (!event) throw new NotFoundException(`event ${id} not found`);
+    this.catalog.updated(event);
     return toView(event);
   }
 
@@ -55,5 +63,7 @@ export class EventsService {
 }
 
 function toView(event: EventRow): EventView {
-  return { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols };
+  const view: EventView = { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols };
+  if (event.admissionRatePerSecond !== undefined) view.admissionRatePerSecond = event.admissionRatePerSecond;
+  return view;
 }
