@@ -84,9 +84,10 @@ export class WaitingRoomService {
       return { ...ticket, position, admitted: false, state: 'waiting', estimatedWaitSeconds: Math.ceil(position / rate) };
     }
     const expiresAt = state.admittedAt + this.tokenTtlMs;
-    const admitted = { ...ticket, position: 0, admitted: true, estimatedWaitSeconds: 0, expiresAt: new Date(expiresAt).toISOString() };
-    if (expiresAt <= now) return { ...admitted, state: 'expired' };
-    return { ...admitted, state: 'admitted', admissionToken: this.tokens.mint({ ticketId: state.ticketId, buyer: state.buyer, eventId: event.id, expiresAt }) };
+    const admitted = { ...ticket, position: 0, admitted: true };
+    const expiry = { estimatedWaitSeconds: 0, expiresAt: new Date(expiresAt).toISOString() };
+    if (expiresAt <= now) return { ...admitted, state: 'expired', ...expiry };
+    return { ...admitted, state: 'admitted', ...expiry, admissionToken: this.tokens.mint({ ticketId: state.ticketId, buyer: state.buyer, eventId: event.id, expiresAt }) };
   }
 
   /** Every admission is counted once, by the gateway whose call moved the mark past it. */
