@@ -116,6 +116,16 @@ describe('live seat map (GET /events/{id}/seats/stream)', () => {
     const batches = healthy.events.filter((sent) => sent.event === 'seats').map((sent) => sent.data.version);
     expect(batches).toEqual(Array.from({ length: version - start }, (_, i) => start + 1 + i));
   });
+
+  it('should end its streams at shutdown, so that the gateway stops at once and clients reconnect elsewhere', async () => {
+    const event = await api.createEvent(1, 1);
+    const leaving = await env.start('gateway');
+    const client = await SseClient.open(`${leaving.url}/events/${event.id}/seats/stream`);
+    await client.next();
+    const ended = new Promise((resolve) => client.response.once('end', resolve));
+    expect(await leaving.stop()).toBe(0);
+    await ended;
+  });
 });
 
 /** A stream whose client never reads: the raw socket is left paused after the request is sent. */

@@ -6,14 +6,9 @@ import type { Counter } from 'prom-client';
 import { type AdmissionRefusal, DeferredCounter, METRIC } from '@app/observability';
 import type { Refusal } from '../availability/refusal.js';
 import type { EventRow } from '../events/event-row.js';
-import { type Admission, AdmissionTokens } from './admission-token.js';
+import { AdmissionTokens } from './admission-token.js';
+import { type AdmissionPass, TICKET_USED, withTicketHeld } from './ticket-hold.js';
 import { WaitingRoomQueue } from './waiting-room.queue.js';
-
-/** A booking request whose token proves an admission, and the mark of this attempt on the ticket. */
-export interface AdmissionPass {
-  admission: Admission;
-  marker: string;
-}
 
 /** A booking refused at the waiting room's door (403), with the way to the queue. */
 export interface AdmissionDenial {
@@ -34,8 +29,8 @@ export const isAdmissionDenial = (answer: object): answer is AdmissionDenial => 
 
 /**
  * The booking path's door for events with a waiting room: the token is checked in memory (signature, buyer, event,
- * expiry); the ticket is then held in Redis for the attempt and stays used only when a booking is accepted — a 409
- * or a 503 gives it back, and a retry with the same Idempotency-Key finds its own hold.
+ * expiry); the ticket is then held in Redis for the attempt (ticket-hold.ts) and stays used only when a booking is
+ * accepted.
  */
 @Injectable()
 export class AdmissionGate {
@@ -54,20 +49,8 @@ export class AdmissionGate {
 
   /** Runs `accept` holding the ticket: kept used when it answers a booking id, given back otherwise. */
   async spend(pass: AdmissionPass, accept: () => Promise<string | Refusal>): Promise<string | Refusal | AdmissionDenial> {
-    const { admission, marker } = pass;
-    const claim = await this.queue.claim(admission.eventId, admission.ticketId, marker, admission.buyer).catch(() => {
-      throw new ServiceUnavailableException('waiting room unavailable; nothing was booked, please retry');
-    });
-    if (claim === 'used') return this.denial('used', admission.eventId);
-    let answer: string | Refusal | undefined;
-    try {
-      answer = await accept();
-      return answer;
-    } finally {
-      // A retry's first attempt may have given the ticket back meanwhile: an accepted retry holds it again.
-      if (typeof answer === 'string' && claim === 'retry') void this.queue.claim(admission.eventId, admission.ticketId, marker, admission.buyer).catch(() => undefined);
-      if (typeof answer !== 'string' && claim === 'claimed') void this.queue.release(admission.eventId, admission.ticketId, marker).catch(() => undefined);
-    }
+    const answer = await withTicketHeld(this.queue, pass, accept, () => new ServiceUnavailableException('waiting room unavailable; nothing was booked, please retry'));
+    return answer === TICKET_USED ? this.denial('used', pass.admission.eventId) : answer;
   }
 
   private denial(denied: AdmissionRefusal, eventId: number): AdmissionDenial {

@@ -49,8 +49,8 @@ export class QueueWatchers implements OnApplicationBootstrap, OnApplicationShutd
     for (const [eventId, watchers] of this.byEvent) {
       for (const watcher of watchers) if (!watcher.stream.open) watchers.delete(watcher);
       const event = this.catalog.peek(eventId);
-      if (watchers.size === 0 || !event) this.byEvent.delete(eventId);
-      else await this.update(event, watchers).catch(() => undefined); // Redis out: the next pass tells
+      if (watchers.size === 0) this.byEvent.delete(eventId);
+      else if (event) await this.update(event, watchers).catch(() => undefined); // Redis out: the next pass tells
     }
   }
 
