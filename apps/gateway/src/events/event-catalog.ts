@@ -17,8 +17,9 @@ const RATE_SYNC_EVERY_MS = 10_000;
 
 /**
  * Events in process memory: the newest ones loaded at start-up, new and changed ones announced by the gateway that
- * wrote them (admission rates also re-read every few seconds), so that the booking path finds its event without I/O. An id it does not hold is looked up once (coalesced, bounded)
- * and a missing one is remembered briefly, so that a flood of bad ids cannot reach PostgreSQL.
+ * wrote them (admission rates also re-read every few seconds), so that the booking path finds its event without
+ * I/O. An id it does not hold is looked up once (coalesced, bounded) and a missing one is remembered briefly, so
+ * that a flood of bad ids cannot reach PostgreSQL.
  */
 @Injectable()
 export class EventCatalog implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {

@@ -52,15 +52,13 @@ export class SeatFeed {
     return this.batches.filter((batch) => batch.version > version).map((batch) => batch.frame);
   }
 
-  /** The next version's batch: true when it follows on from the ring; false for a gap (the ring then restarts with it). */
-  append(version: number, frame: Buffer): boolean {
-    const follows = this.version !== undefined && version === this.version + 1;
-    if (!follows) this.restart(version - 1);
+  /** A newer version's batch: it follows on from the ring, or after a gap the ring starts again with it. */
+  append(version: number, frame: Buffer): void {
+    if (this.version === undefined || version !== this.version + 1) this.restart(version - 1);
     this.batches.push({ version, frame });
     this.bytes += frame.length;
     this.version = version;
     while (this.batches.length > RING_BATCHES || (this.bytes > RING_BYTES && this.batches.length > 1)) this.bytes -= this.batches.shift()!.frame.length;
-    return follows;
   }
 
   /** Forgets the ring: from now on only `version` (or what follows it) is known. */

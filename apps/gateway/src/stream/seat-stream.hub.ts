@@ -80,7 +80,7 @@ export class SeatStreamHub implements OnModuleInit, OnApplicationBootstrap, OnAp
       feed.restart(notice.version);
       return this.refresh(feed);
     }
-    const follows = feed.append(notice.version, frame);
+    feed.append(notice.version, frame);
     let sent = 0;
     let behind = false;
     for (const subscriber of feed.subscribers) {
@@ -90,7 +90,7 @@ export class SeatStreamHub implements OnModuleInit, OnApplicationBootstrap, OnAp
       } else if (!feed.isCurrent(subscriber)) behind = true;
     }
     this.streams.count('seats', sent);
-    if (behind || !follows) this.refresh(feed);
+    if (behind) this.refresh(feed);
   }
 
   /** Reads the event's seat map once for all the subscribers that the ring cannot bring up to date. */
