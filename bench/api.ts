@@ -56,12 +56,23 @@ export function randomChoice(random: () => number, grid: Grid, quantityShare: nu
   return { seats: [{ row: 1 + Math.floor(random() * grid.rows), col: 1 + Math.floor(random() * grid.cols) }] };
 }
 
-export function bookingRequest(eventId: number, userId: string, choice: SeatChoice): Request {
-  return jsonPost('/bookings', { eventId, ...choice }, { 'x-user-id': userId });
+/** How buyers say who they are: X-User-Id set by an authenticating proxy (AUTH_MODE=header) or a bearer token each (jwt). */
+export interface Identities {
+  buyer(userId: string): Record<string, string>;
+  /** The headers of whoever creates the events. */
+  admin: Record<string, string>;
 }
 
-export async function createEvent(gatewayUrl: string, name: string, grid: Grid): Promise<number> {
-  const response = await fetch(`${gatewayUrl}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, ...grid }) });
+/** AUTH_MODE=header without ADMIN_TOKEN, as the bench's gateway runs unless a scenario says otherwise. */
+export const HEADER_IDENTITIES: Identities = { buyer: (userId) => ({ 'x-user-id': userId }), admin: {} };
+
+export function bookingRequest(eventId: number, userId: string, choice: SeatChoice, identities = HEADER_IDENTITIES): Request {
+  return jsonPost('/bookings', { eventId, ...choice }, identities.buyer(userId));
+}
+
+export async function createEvent(gatewayUrl: string, name: string, grid: Grid, identities = HEADER_IDENTITIES): Promise<number> {
+  const headers = { ...identities.admin, 'content-type': 'application/json' };
+  const response = await fetch(`${gatewayUrl}/events`, { method: 'POST', headers, body: JSON.stringify({ name, ...grid }) });
   const body = (await response.json()) as { id?: number };
   if (response.status !== 201 || typeof body.id !== 'number') throw new Error(`POST /events answered ${response.status}: ${JSON.stringify(body)}`);
   return body.id;
@@ -94,13 +105,13 @@ const MAX_POLL_PAUSE_MS = 1000;
  * Polls GET /bookings/{id} like a buyer (as the k6 scripts do): first after 100 ms, then 1.5× longer each time up to
  * 1 s, until a terminal status or the timeout. Resolves with the terminal status, or undefined.
  */
-export async function pollUntilTerminal(pool: Pool, recorder: Recorder, booking: Accepted, timeoutMs: number): Promise<string | undefined> {
+export async function pollUntilTerminal(pool: Pool, recorder: Recorder, booking: Accepted, timeoutMs: number, identities = HEADER_IDENTITIES): Promise<string | undefined> {
   const deadline = performance.now() + timeoutMs;
   let pause = FIRST_POLL_MS;
   while (performance.now() < deadline) {
     await sleep(pause);
     pause = Math.min(pause * 1.5, MAX_POLL_PAUSE_MS);
-    const reply = await send(pool, recorder, { method: 'GET', path: `/bookings/${booking.bookingId}`, headers: { 'x-user-id': booking.userId } });
+    const reply = await send(pool, recorder, { method: 'GET', path: `/bookings/${booking.bookingId}`, headers: identities.buyer(booking.userId) });
     if (reply?.status !== 200) continue;
     const { status } = JSON.parse(reply.body) as { status: string };
     if (TERMINAL_STATUSES.includes(status)) return status;

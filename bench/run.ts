@@ -13,6 +13,7 @@ import { herd } from './scenarios/herd.js';
 import { mixed } from './scenarios/mixed.js';
 import { seatMap } from './scenarios/seat-map.js';
 import { soldOut } from './scenarios/sold-out.js';
+import { tokenHerd } from './scenarios/token-herd.js';
 import { BenchSystem } from './system.js';
 
 /**
@@ -20,12 +21,13 @@ import { BenchSystem } from './system.js';
  * comparison next to its baseline, checks the invariants in PostgreSQL after each, and writes the reports.
  * Exit code: 0 when every invariant held (aims may be missed), 1 when one was violated, 2 when the bench itself failed.
  */
-const PLAN: ((context: Context) => Promise<RunResult>)[] = [bareNodeHerd, nestFloorHerd, herd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions];
+const PLAN: ((context: Context) => Promise<RunResult>)[] = [bareNodeHerd, nestFloorHerd, herd, tokenHerd, syncHerd, bareNodeRequests, soldOut, seatMap, mixed, pgUpdates, decisions];
 /** The run name of each step, for BENCH_ONLY. */
 const RUN_NAMES = new Map<(context: Context) => Promise<RunResult>, string>([
   [bareNodeHerd, 'bare-node-herd'],
   [nestFloorHerd, 'nest-floor-herd'],
   [herd, 'herd'],
+  [tokenHerd, 'herd-jwt'],
   [syncHerd, 'sync-herd'],
   [bareNodeRequests, 'bare-node-requests'],
   [soldOut, 'sold-out'],

@@ -102,14 +102,18 @@ export class BenchSystem {
     this.inventory = await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', profileFlags(profileDir));
   }
 
-  async startGateway(profileDir?: string): Promise<void> {
-    this.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, this.appEnv, 'GATEWAY_PORT', '/health/ready', profileFlags(profileDir));
+  async startGateway(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
+    this.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, { ...this.appEnv, ...env }, 'GATEWAY_PORT', '/health/ready', profileFlags(profileDir));
   }
 
-  /** Graceful stop of the gateway (a profiled one writes its profile now). */
-  async stopGateway(): Promise<void> {
+  /**
+   * Stops the gateway gracefully (a profiled one writes its profile now) and starts a fresh one with `env` on top of
+   * the apps' environment, writing a CPU profile to `profileDir` if given.
+   */
+  async restartGateway(env: Record<string, string> = {}, profileDir?: string): Promise<void> {
     await this.gateway?.stop();
     this.gateway = undefined;
+    await this.startGateway(profileDir, env);
   }
 
   /** Graceful stop: undecided messages go back to the queue, as in a rolling restart. */

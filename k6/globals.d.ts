@@ -12,3 +12,9 @@ interface K6Console {
 }
 
 declare var console: K6Console;
+
+/**
+ * k6 (1.x) provides WebCrypto as the global `crypto`, which @types/k6 does not declare either; declared with just
+ * the SubtleCrypto methods lib/jwt.ts uses.
+ */
+declare var crypto: { subtle: import('./lib/jwt.ts').Subtle<object> };

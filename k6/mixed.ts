@@ -11,7 +11,7 @@
  * If k6 reports dropped_iterations, it ran out of VUs to keep the rate: raise MAX_VUS, or the
  * system is slower than the offered load.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN, POLL_*, GRACE from lib/seatgrid.ts):
+ * Environment (plus BASE_URL, POLL_*, GRACE from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   EVENTS          events to spread the traffic over                          (default 4)
  *   SEATS           grid of each event, "ROWSxCOLS" or a total                 (default 100x100)
  *   RATE            iterations per second, reads and bookings together         (default 100)
@@ -48,6 +48,8 @@ import {
   randomRequest,
   recordDecision,
   recordIntake,
+  signIn,
+  signInAdmin,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { EventInfo } from './lib/seatgrid.ts';
@@ -114,8 +116,9 @@ interface MixedData {
   events: EventInfo[];
 }
 
-export function setup(): MixedData {
+export async function setup(): Promise<MixedData> {
   const runId = newRunId();
+  await signInAdmin();
   const events: EventInfo[] = [];
   for (let i = 1; i <= EVENTS; i++) events.push(createEvent(`k6 mixed ${runId} #${i}`, GRID));
   console.log(`events ${events.map((e) => e.id).join(', ')}: ${READ_RATE} reads/s + ${BOOK_RATE} bookings/s`);
@@ -139,10 +142,11 @@ export function read(data: MixedData): void {
   if (map.etag !== undefined) etags[event.id] = map.etag;
 }
 
-export function reserve(data: MixedData): void {
+export async function reserve(data: MixedData): Promise<void> {
   const event = pick(data.events);
   // iterationInTest is unique across the scenario, so each booking comes from a new user.
   const userId = `mixed-${data.runId}-${exec.scenario.iterationInTest}`;
+  await signIn([userId]);
   const attempt = book(event.id, userId, randomRequest(event, QUANTITY_SHARE, MAX_QUANTITY));
   recordIntake(attempt);
   if (POLL_DECISIONS && attempt.outcome === 'accepted' && attempt.bookingId !== undefined) {

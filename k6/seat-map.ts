@@ -10,7 +10,7 @@
  * constant-vus with no think time by default: a closed loop that measures the throughput and
  * latency of the read path at a fixed concurrency.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN from lib/seatgrid.ts):
+ * Environment (plus BASE_URL from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   SEATS              event grid, "ROWSxCOLS" or a total                             (default 100x100)
  *   VUS                VUs in total                                                   (default 500)
  *   CONDITIONAL_SHARE  share of the VUs in the conditional scenario                   (default 0.5)
@@ -37,6 +37,7 @@ import {
   header,
   isWellFormedMap,
   newRunId,
+  signInAdmin,
 } from './lib/seatgrid.ts';
 
 const GRID = envGrid('SEATS', '100x100');
@@ -83,7 +84,8 @@ interface MapData {
   cols: number;
 }
 
-export function setup(): MapData {
+export async function setup(): Promise<MapData> {
+  await signInAdmin();
   const event = createEvent(`k6 seat-map ${newRunId()}`, GRID);
   return { eventId: event.id, rows: event.rows, cols: event.cols };
 }

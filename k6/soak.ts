@@ -18,7 +18,7 @@
  * the same endpoint (+ DRIFT_SLACK ms, so tiny latencies do not trip it). Baselines are kept per VU
  * because VUs share nothing; VUs that saw too little of the early phase do not judge.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN, POLL_*, GRACE from lib/seatgrid.ts):
+ * Environment (plus BASE_URL, POLL_*, GRACE from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   DURATION         length of the soak                                         (default 30m)
  *   WARMUP           start of the run left out of the drift baseline            (default 2m)
  *   EVENTS           events to spread the traffic over                          (default 4)
@@ -59,6 +59,8 @@ import {
   randomRequest,
   recordDecision,
   recordIntake,
+  signIn,
+  signInAdmin,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { EventInfo, Grid } from './lib/seatgrid.ts';
@@ -150,8 +152,9 @@ interface SoakData {
   events: EventInfo[];
 }
 
-export function setup(): SoakData {
+export async function setup(): Promise<SoakData> {
   const runId = newRunId();
+  await signInAdmin();
   if (GRID.rows * GRID.cols < SEATS_NEEDED) {
     console.warn(`SEATS=${GRID.rows}x${GRID.cols} is below the ~${SEATS_NEEDED} seats per event this run may use: expect sell-outs (409s)`);
   }
@@ -218,10 +221,11 @@ export function read(data: SoakData): void {
   observe('seat_map', map.res.status, map.res.timings.duration, phase);
 }
 
-export function reserve(data: SoakData): void {
+export async function reserve(data: SoakData): Promise<void> {
   const phase = enterPhase();
   const event = pick(data.events);
   const userId = `soak-${data.runId}-${exec.scenario.iterationInTest}`;
+  await signIn([userId]);
   const attempt = book(event.id, userId, randomRequest(event, QUANTITY_SHARE, MAX_QUANTITY));
   recordIntake(attempt);
   observe('booking_create', attempt.status, attempt.durationMs, phase);

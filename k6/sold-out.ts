@@ -9,7 +9,7 @@
  * constant-vus with no think time: a closed loop of impatient clients, so the refusal path is
  * pushed as hard as the VUs allow and its latency is measured under that pressure.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN, POLL_*, GRACE from lib/seatgrid.ts):
+ * Environment (plus BASE_URL, POLL_*, GRACE from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   SEATS              event grid, "ROWSxCOLS" or a total                         (default 2x5)
  *   VUS                hammering VUs                                              (default 200)
  *   DURATION           how long they hammer                                       (default 30s)
@@ -43,6 +43,8 @@ import {
   newRunId,
   randomRequest,
   recordIntake,
+  signIn,
+  signInAdmin,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { Grid, PendingBooking, Seat } from './lib/seatgrid.ts';
@@ -92,8 +94,9 @@ function allSeats(grid: Grid): Seat[] {
   return seats;
 }
 
-export function setup(): SoldOutData {
+export async function setup(): Promise<SoldOutData> {
   const runId = newRunId();
+  await signInAdmin();
   const event = createEvent(`k6 sold-out ${runId}`, GRID);
 
   // Sell every seat explicitly, MAX_SEATS_PER_BOOKING at a time, and require each sale to confirm.
@@ -101,6 +104,7 @@ export function setup(): SoldOutData {
   const pending: PendingBooking[] = [];
   for (let i = 0; i < seats.length; i += MAX_SEATS_PER_BOOKING) {
     const userId = `soldout-${runId}-seller-${i}`;
+    await signIn([userId]);
     const attempt = book(event.id, userId, { seats: seats.slice(i, i + MAX_SEATS_PER_BOOKING) }, userId);
     if (attempt.outcome !== 'accepted' || attempt.bookingId === undefined) {
       abort(`setup: selling seats ${i + 1}..${Math.min(i + MAX_SEATS_PER_BOOKING, seats.length)} got HTTP ${attempt.status}`);
@@ -124,8 +128,9 @@ export function setup(): SoldOutData {
   return { runId, eventId: event.id, rows: event.rows, cols: event.cols };
 }
 
-export default function (data: SoldOutData): void {
+export default async function (data: SoldOutData): Promise<void> {
   const userId = `soldout-${data.runId}-${exec.vu.idInTest}-${exec.vu.iterationInScenario}`;
+  await signIn([userId]);
   const attempt = book(data.eventId, userId, randomRequest(data, QUANTITY_SHARE, MAX_QUANTITY));
   recordIntake(attempt);
   refusedShare.add(attempt.outcome === 'refused');

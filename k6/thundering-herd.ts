@@ -15,7 +15,7 @@
  * herd) but k6 needs a few MB per VU; the default of 1000 VUs × 10 users still lands all 10,000
  * requests within the first moments of the run.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN, POLL_*, GRACE from lib/seatgrid.ts):
+ * Environment (plus BASE_URL, POLL_*, GRACE from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   SEATS           event grid, "ROWSxCOLS" or a total                      (default 10x10)
  *   USERS           distinct users, one booking each                        (default 10000)
  *   VUS             VUs sharing them, at most USERS                         (default 1000)
@@ -45,6 +45,8 @@ import {
   randomRequest,
   recordDecision,
   recordIntake,
+  signIn,
+  signInAdmin,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { PendingBooking } from './lib/seatgrid.ts';
@@ -100,19 +102,23 @@ interface HerdData {
   cols: number;
 }
 
-export function setup(): HerdData {
+export async function setup(): Promise<HerdData> {
   const runId = newRunId();
+  await signInAdmin();
   const event = createEvent(`k6 thundering-herd ${runId}`, GRID);
   console.log(`event ${event.id}: ${event.rows}x${event.cols}, ${USERS} users on ${VUS} VUs`);
   return { runId, eventId: event.id, rows: event.rows, cols: event.cols };
 }
 
-export default function (data: HerdData): void {
+export default async function (data: HerdData): Promise<void> {
   const grid = { rows: data.rows, cols: data.cols };
   const pending: PendingBooking[] = [];
+  const userIds: string[] = [];
+  for (let n = exec.vu.idInTest - 1; n < USERS; n += VUS) userIds.push(`herd-${data.runId}-${n}`);
+  // Tokens first (AUTH_MODE=jwt), as a provider would have issued them before the sale: signing stays out of the burst.
+  await signIn(userIds);
   // Fire first, poll later: the burst stays a burst.
-  for (let n = exec.vu.idInTest - 1; n < USERS; n += VUS) {
-    const userId = `herd-${data.runId}-${n}`;
+  for (const userId of userIds) {
     // One key per user: a retried request would be recognised as the same booking.
     const attempt = book(data.eventId, userId, randomRequest(grid, QUANTITY_SHARE, MAX_QUANTITY), userId);
     recordIntake(attempt);

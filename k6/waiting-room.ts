@@ -18,7 +18,7 @@
  * buyers are spread over the whole queue; an answer that contradicts a mark the VU saw before (a waiting ticket
  * below it) means somebody was admitted before a buyer who joined earlier, and counts in queue_out_of_order.
  *
- * Environment (plus BASE_URL, ADMIN_TOKEN, POLL_*, GRACE from lib/seatgrid.ts):
+ * Environment (plus BASE_URL, POLL_*, GRACE from lib/seatgrid.ts; AUTH_*, ADMIN_TOKEN from lib/auth.ts):
  *   SEATS           event grid, "ROWSxCOLS" or a total                                 (default 1000)
  *   BUYERS          distinct buyers, each joins once and books one seat once admitted  (default 10000)
  *   RATE            the event's admissionRatePerSecond                                 (default 200)
@@ -51,6 +51,8 @@ import {
   newRunId,
   recordDecision,
   recordIntake,
+  signIn,
+  signInAdmin,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { PendingBooking, QueueTicket } from './lib/seatgrid.ts';
@@ -115,8 +117,9 @@ interface Waiting {
   nextLookAt: number;
 }
 
-export function setup(): QueueData {
+export async function setup(): Promise<QueueData> {
   const runId = newRunId();
+  await signInAdmin();
   const event = createEvent(`k6 waiting-room ${runId}`, GRID, RATE);
   console.log(`event ${event.id}: ${event.totalSeats} seats, ${BUYERS} buyers on ${VUS} VUs, admitted at ${RATE}/s`);
   return { runId, eventId: event.id };
@@ -157,10 +160,13 @@ function look(eventId: number, buyer: Waiting, pending: PendingBooking[]): boole
   return true;
 }
 
-export default function (data: QueueData): void {
+export default async function (data: QueueData): Promise<void> {
+  const userIds: string[] = [];
+  for (let n = exec.vu.idInTest - 1; n < BUYERS; n += VUS) userIds.push(`queue-${data.runId}-${n}`);
+  // Tokens first (AUTH_MODE=jwt), as a provider would have issued them before the sale: signing stays out of the rush.
+  await signIn(userIds);
   let waiting: Waiting[] = [];
-  for (let n = exec.vu.idInTest - 1; n < BUYERS; n += VUS) {
-    const userId = `queue-${data.runId}-${n}`;
+  for (const userId of userIds) {
     const { ticket } = joinQueue(data.eventId, userId);
     if (ticket === undefined) {
       queue.neverAdmitted.add(1);

@@ -37,10 +37,13 @@ describe('invalid requests to the gateway', () => {
     expect(reply.body).toEqual({ statusCode: status, error: expect.any(String), message: expect.stringMatching(message), requestId: expect.any(String) });
   });
 
-  it('should refuse a booking without X-User-Id', async () => {
-    const reply = await book({ eventId, quantity: 1 }, {});
-    expect(reply.status).toBe(400);
-    expect(reply.body.message).toBe('X-User-Id header is required');
+  it('should refuse a booking without a buyer (401) or with a malformed X-User-Id (400)', async () => {
+    const anonymous = await book({ eventId, quantity: 1 }, {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.message).toBe('X-User-Id header is required');
+    const malformed = await book({ eventId, quantity: 1 }, { 'x-user-id': 'has spaces' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/X-User-Id header must be/);
   });
 
   it('should refuse malformed JSON', async () => {
@@ -57,7 +60,7 @@ describe('invalid requests to the gateway', () => {
 
   it('should refuse bad path ids with 400 and unknown ones with 404', async () => {
     expect((await api.request('GET', '/events/abc')).body).toMatchObject({ statusCode: 400, message: 'id must be a positive integer' });
-    expect((await api.request('GET', '/bookings/not-a-uuid')).body).toMatchObject({ statusCode: 400, message: 'id must be a UUID' });
+    expect((await api.request('GET', '/bookings/not-a-uuid', { headers: { 'x-user-id': 'mallory' } })).body).toMatchObject({ statusCode: 400, message: 'id must be a UUID' });
     expect((await api.request('GET', '/events/424242/stats')).status).toBe(404);
   });
 

@@ -22,7 +22,7 @@ describe('npm run bench -- --smoke', () => {
   beforeAll(async () => {
     resultsDir = await mkdtemp(join(tmpdir(), 'seatgrid-bench-smoke-'));
     // The harness is compiled on its own (`npm run bench` does the same), then run as a child process like the apps.
-    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json']);
+    await run(process.execPath, ['node_modules/typescript/bin/tsc', '-b', 'bench/tsconfig.json']);
     const env = { ...process.env, BENCH_RESULTS_DIR: resultsDir, BENCH_PG_URL: SERVICES.PG, BENCH_REDIS_URL: SERVICES.REDIS, BENCH_AMQP_URL: SERVICES.AMQP };
     await run(process.execPath, ['dist/bench/run.js', '--smoke'], { env }).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
       throw new Error(`bench --smoke exited with ${error.code}:\n${error.stdout}\n${error.stderr}`);
@@ -34,7 +34,7 @@ describe('npm run bench -- --smoke', () => {
 
   it('should run every baseline and scenario', () => {
     expect(result.smoke).toBe(true);
-    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'nest-floor-herd', 'herd', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions']);
+    expect(result.runs.map((r) => r.name)).toEqual(['bare-node-herd', 'nest-floor-herd', 'herd', 'herd-jwt', 'sync-herd', 'bare-node-requests', 'sold-out', 'seat-map', 'mixed', 'pg-updates', 'decisions']);
   });
 
   it('should find every invariant holding in PostgreSQL after every scenario', () => {

@@ -13,7 +13,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
 
   it('should confirm booked seats and show them in the seat map and stats', async () => {
     const event = await api.createEvent(3, 4);
-    expect(event).toEqual({ id: expect.any(Number), name: 'Test event', rows: 3, cols: 4, totalSeats: 12 });
+    expect(event).toEqual({ id: expect.any(Number), name: 'Test event', rows: 3, cols: 4, totalSeats: 12, maxTicketsPerBuyer: 10 });
 
     const reply = await api.book('alice', { eventId: event.id, seats: [{ row: 2, col: 3 }, { row: 2, col: 4 }] });
     expect(reply.status).toBe(202);
@@ -51,7 +51,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     const { channel, close } = await env.amqpChannel();
     await publishRaw(channel, env.topology, late, { eventId: event.id });
     await close();
-    expect(await api.waitForDecision(late.bookingId)).toMatchObject({ status: 'REJECTED', reason: 'seat already taken: row 1 col 1', seats: [] });
+    expect(await api.waitForDecision(late.bookingId, { userId: late.userId })).toMatchObject({ status: 'REJECTED', reason: 'seat already taken: row 1 col 1', seats: [] });
     expect((await api.stats(event.id)).seats).toEqual({ available: 1, held: 0, booked: 1 });
   });
 
@@ -68,7 +68,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     const all = bookings.flatMap((booking) => booking.seats.map((seat) => `${seat.row}:${seat.col}`));
     expect(new Set(all).size).toBe(18);
     const refused = await api.book('late', { eventId: event.id, quantity: 1 });
-    expect(refused).toMatchObject({ status: 409, body: { message: `event ${event.id} is sold out` } });
+    expect(refused).toMatchObject({ status: 409, body: { message: `event ${event.id} is sold out; join the waitlist: POST /events/${event.id}/waitlist` } });
   });
 
   it('should place a best-available booking in the front row, centred', async () => {
@@ -79,7 +79,7 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
   });
 
   it('should answer 404 for an unknown booking id', async () => {
-    const reply = await api.request('GET', '/bookings/00000000-0000-4000-8000-000000000000');
+    const reply = await api.booking('00000000-0000-4000-8000-000000000000', 'someone');
     expect(reply.status).toBe(404);
     expect(reply.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
   });

@@ -66,7 +66,7 @@ describe('hostile and broken messages at the inventory', () => {
     expect(reasons.get('both')).toMatch(/exactly one of seats or quantity/);
     expect(reasons.get('bad-buyer')).toMatch(/userId must match/);
     expect(reasons.get('oversized')).toMatch(/exceeds the 65536-byte limit/);
-    expect(await api.waitForDecision(outside.bookingId)).toMatchObject({ status: 'REJECTED', reason: 'outside the 2x2 grid: row 3 col 1' });
+    expect(await api.waitForDecision(outside.bookingId, { userId: outside.userId })).toMatchObject({ status: 'REJECTED', reason: 'outside the 2x2 grid: row 3 col 1' });
   });
 
   it('should consume from quorum queues, which the broker replicates and whose delivery limit it enforces', async () => {

@@ -1,7 +1,8 @@
 import { GatewayClient } from './support/api.js';
 import { TestEnvironment } from './support/test-system.js';
 
-// Small batches and prefetch so that both inventory replicas decide at the same time and really compete.
+// Small batches and prefetch, so that the seats are contested across many transactions. (One replica decides each
+// event's shard; test/shard-ownership forces two replicas onto one event.)
 describe('concurrent bookings with two inventory replicas', () => {
   const env = new TestEnvironment({ BOOKING_BATCH_SIZE: '10', RABBITMQ_PREFETCH: '20' });
   let api: GatewayClient;

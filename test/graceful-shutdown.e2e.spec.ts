@@ -14,7 +14,7 @@ describe('inventory graceful shutdown', () => {
 
   it('should exit cleanly mid-stream and lose no booking', async () => {
     const event = await api.createEvent(20, 20);
-    const messages = Array.from({ length: 400 }, (_, i) => bookingRequest(event.id, { seats: [{ row: Math.floor(i / 20) + 1, col: (i % 20) + 1 }] }));
+    const messages = Array.from({ length: 400 }, (_, i) => bookingRequest(event.id, { userId: `buyer-${i}`, seats: [{ row: Math.floor(i / 20) + 1, col: (i % 20) + 1 }] }));
     const { channel, close } = await env.amqpChannel();
     for (const message of messages) await publishRaw(channel, env.topology, message, { eventId: event.id });
     await close();

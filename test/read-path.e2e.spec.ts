@@ -94,7 +94,7 @@ describe('seat-map cache and fast refusals', () => {
     const refusals = await Promise.all(Array.from({ length: 50 }, (_, i) => second.book(`late-${i}`, { eventId: event.id, seats: [{ row: 1, col: 1 + (i % 2) }] })));
     const quantities = await Promise.all(Array.from({ length: 50 }, (_, i) => api.book(`late-q-${i}`, { eventId: event.id, quantity: 1 })));
     expect([...refusals, ...quantities].every((refusal) => refusal.status === 409)).toBe(true);
-    expect(quantities[0].body.message).toBe(`event ${event.id} is sold out`);
+    expect(quantities[0].body.message).toBe(`event ${event.id} is sold out; join the waitlist: POST /events/${event.id}/waitlist`);
     expect(refusals[0].body.message).toMatch(new RegExp(`event ${event.id} is sold out|already taken: row 1 col [12]`));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await recorded()).toBe(before);

@@ -21,7 +21,7 @@ describe('redelivered booking messages', () => {
     await publishRaw(channel, env.topology, message, { eventId: event.id });
     await close();
 
-    expect(await api.waitForDecision(message.bookingId)).toMatchObject({ status: 'CONFIRMED', seats: [{ row: 1, col: 2 }] });
+    expect(await api.waitForDecision(message.bookingId, { userId: message.userId })).toMatchObject({ status: 'CONFIRMED', seats: [{ row: 1, col: 2 }] });
     await waitFor(async () => (await env.commandsQueued()) === 0, 'both copies acknowledged');
     expect(await bookingsOf(message.bookingId)).toEqual([{ status: 'CONFIRMED' }]);
     expect(await api.stats(event.id)).toMatchObject({ seats: { available: 3, held: 0, booked: 1 }, bookings: { CONFIRMED: 1 } });
@@ -32,7 +32,7 @@ describe('redelivered booking messages', () => {
     const message = bookingRequest(event.id);
     const { channel, close } = await env.amqpChannel();
     await publishRaw(channel, env.topology, message, { eventId: event.id });
-    await api.waitForDecision(message.bookingId);
+    await api.waitForDecision(message.bookingId, { userId: message.userId });
     await publishRaw(channel, env.topology, message, { eventId: event.id });
     await close();
 

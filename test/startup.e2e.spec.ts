@@ -14,10 +14,15 @@ describe('start-up', () => {
       'PaymentLedger1763910000001',
       'BookingTrace1763920000000',
       'DecidedAtOutboxPruned1764200000000',
+      'BuyerCaps1764300000000',
+      'Waitlist1764500000000',
+      'SeatDemand1764500000001',
+      'EventAdmissionRate1764600000000',
+      'InventoryMembers1764700000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
-    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['bookings', 'events', 'seats', 'outbox', 'idempotency_keys', 'payments']));
+    expect(tables.map((table) => table.table_name)).toEqual(expect.arrayContaining(['bookings', 'events', 'seats', 'outbox', 'idempotency_keys', 'payments', 'waitlist', 'seat_demand', 'event_demand']));
   });
 
   it('should stop an app whose configuration is invalid, naming every bad variable', () => {

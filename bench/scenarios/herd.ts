@@ -1,4 +1,4 @@
-import { type Accepted, type SeatChoice, acceptedId, bookingRequest, createEvent, gridFor, pollUntilTerminal, randomChoice, wallClock } from '../api.js';
+import { type Accepted, HEADER_IDENTITIES, type Identities, type SeatChoice, acceptedId, bookingRequest, createEvent, gridFor, pollUntilTerminal, randomChoice, wallClock } from '../api.js';
 import { checkEvents, settle } from '../invariants.js';
 import { type HttpSummary, type Reply, Recorder, closedLoop, connectionPool, evenArrivals, openLoop, seededRandom, send } from '../load.js';
 import type { BenchOptions } from '../options.js';
@@ -30,7 +30,14 @@ export interface HerdLoad {
  * `herdWindowMs`, open loop over at most `connections` connections. `onAnswer` runs per user after its answer
  * (the gateway's buyers poll there), without delaying later arrivals.
  */
-export async function herdLoad(url: string, options: BenchOptions, eventId: number, userPrefix: string, onAnswer: (userId: string, reply: Reply | undefined) => Promise<void>): Promise<HerdLoad> {
+export async function herdLoad(
+  url: string,
+  options: BenchOptions,
+  eventId: number,
+  userPrefix: string,
+  onAnswer: (userId: string, reply: Reply | undefined) => Promise<void>,
+  identities = HEADER_IDENTITIES,
+): Promise<HerdLoad> {
   const choices = herdChoices(options);
   const offsets = evenArrivals(options.users, options.herdWindowMs);
   const pool = connectionPool(url, options.connections);
@@ -40,7 +47,7 @@ export async function herdLoad(url: string, options: BenchOptions, eventId: numb
   try {
     await openLoop(offsets, async (i, scheduledAt) => {
       const userId = `${userPrefix}-${i}`;
-      const reply = await send(pool, intake, bookingRequest(eventId, userId, choices[i]), scheduledAt);
+      const reply = await send(pool, intake, bookingRequest(eventId, userId, choices[i], identities), scheduledAt);
       lastAnswer = Math.max(lastAnswer, performance.now());
       await onAnswer(userId, reply);
     });
@@ -52,22 +59,26 @@ export async function herdLoad(url: string, options: BenchOptions, eventId: numb
 
 const WARM_UP_CLIENTS = 50;
 
+/** The warm-up's buyers: one booking each. */
+export const warmUpUsers = (options: BenchOptions) => Array.from({ length: Math.min(1000, Math.ceil(options.users / 10)) }, (_, i) => warmUpUser(i));
+const warmUpUser = (i: number) => `warmup-${i}`;
+
 /**
  * A fresh process is cold (JIT, connection pools, lazily built caches) and a live system is not when an on-sale
  * opens: each herd target first serves a tenth of the herd (at most 1,000) as unmeasured bookings on a warm-up
  * event of its own — and, if `readBack`, a status read of each. Resolves with the number of bookings accepted.
  */
-export async function warmUp(url: string, eventId: number, options: BenchOptions, readBack: boolean): Promise<number> {
+export async function warmUp(url: string, eventId: number, options: BenchOptions, readBack: boolean, identities = HEADER_IDENTITIES): Promise<number> {
   const pool = connectionPool(url, WARM_UP_CLIENTS);
   const unmeasured = new Recorder();
   let accepted = 0;
   try {
-    await closedLoop(WARM_UP_CLIENTS, { count: Math.min(1000, Math.ceil(options.users / 10)) }, async (i) => {
-      const userId = `warmup-${i}`;
-      const bookingId = acceptedId(await send(pool, unmeasured, bookingRequest(eventId, userId, { quantity: 1 })));
+    await closedLoop(WARM_UP_CLIENTS, { count: warmUpUsers(options).length }, async (i) => {
+      const userId = warmUpUser(i);
+      const bookingId = acceptedId(await send(pool, unmeasured, bookingRequest(eventId, userId, { quantity: 1 }, identities)));
       if (!bookingId) return;
       accepted++;
-      if (readBack) await send(pool, unmeasured, { method: 'GET', path: `/bookings/${bookingId}`, headers: { 'x-user-id': userId } });
+      if (readBack) await send(pool, unmeasured, { method: 'GET', path: `/bookings/${bookingId}`, headers: identities.buyer(userId) });
     });
   } finally {
     await pool.close();
@@ -76,10 +87,19 @@ export async function warmUp(url: string, eventId: number, options: BenchOptions
 }
 
 /** The thundering herd against SeatGrid: every buyer then polls GET /bookings/{id} until a terminal status. */
-export async function herd({ system, options, log }: Context): Promise<RunResult> {
-  await warmUpFor(system, options, 'bench herd warm-up');
-  const eventId = await createEvent(system.gatewayUrl, 'bench herd', gridFor(options.seats));
-  log(`herd: ${options.users} users → ${options.seats} seats within ${options.herdWindowMs} ms`);
+export async function herd(context: Context): Promise<RunResult> {
+  const run = await measuredHerd(context, 'herd', HEADER_IDENTITIES);
+  return { ...run, name: 'herd', title: 'Thundering herd (gateway)', profile: await profiledHerd(context) };
+}
+
+/**
+ * The herd, its buyers' polls, and the invariants after it, against the running gateway. `userPrefix` names the
+ * herd's buyers (`<prefix>-<i>`), which `identities` must know.
+ */
+export async function measuredHerd({ system, options, log }: Context, userPrefix: string, identities: Identities): Promise<Omit<RunResult, 'name' | 'title'>> {
+  await warmUpFor(system, options, `bench ${userPrefix} warm-up`, identities);
+  const eventId = await createEvent(system.gatewayUrl, `bench ${userPrefix}`, gridFor(options.seats), identities);
+  log(`${userPrefix}: ${options.users} users → ${options.seats} seats within ${options.herdWindowMs} ms`);
   const polls = new Recorder();
   const pollPool = connectionPool(system.gatewayUrl, options.pollConnections);
   const accepted: Accepted[] = [];
@@ -87,13 +107,14 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
   const meter = new UsageMeter(() => system.apps());
   let load: HerdLoad;
   try {
-    load = await herdLoad(system.gatewayUrl, options, eventId, 'herd', async (userId, reply) => {
+    const onAnswer = async (userId: string, reply: Reply | undefined) => {
       const bookingId = acceptedId(reply);
       if (!bookingId) return;
       const booking = { bookingId, userId, answeredAt: wallClock() };
       accepted.push(booking);
-      polled.set(bookingId, await pollUntilTerminal(pollPool, polls, booking, options.pollTimeoutS * 1000));
-    });
+      polled.set(bookingId, await pollUntilTerminal(pollPool, polls, booking, options.pollTimeoutS * 1000, identities));
+    };
+    load = await herdLoad(system.gatewayUrl, options, eventId, userPrefix, onAnswer, identities);
   } finally {
     await pollPool.close();
   }
@@ -102,11 +123,7 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
   await settle(system, [eventId], ids.length, options.settleTimeoutS * 1000);
   const decided = await decisionsOf(system, accepted);
   const lastDecidedAt = decided.lastDecidedAt ?? Number.NaN;
-  const checks = await checkEvents(system, system.gatewayUrl, [eventId], ids, polled);
-  const profile = await profiledHerd({ system, options, log });
   return {
-    name: 'herd',
-    title: 'Thundering herd (gateway)',
     kind: 'scenario',
     parameters: { users: options.users, seats: options.seats, windowMs: options.herdWindowMs, connections: options.connections, pollConnections: options.pollConnections },
     http: { intake: load.intake, polls: polls.summary() },
@@ -119,15 +136,14 @@ export async function herd({ system, options, log }: Context): Promise<RunResult
     },
     outcomes: decided.outcomes,
     usage,
-    profile,
-    checks,
+    checks: await checkEvents(system, system.gatewayUrl, [eventId], ids, polled),
   };
 }
 
 /** A warm-up event served and decided before the measured work, or the inventory would still be busy with it. */
-async function warmUpFor(system: Context['system'], options: BenchOptions, name: string): Promise<void> {
-  const warmUpEvent = await createEvent(system.gatewayUrl, name, gridFor(options.seats));
-  await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true), options.settleTimeoutS * 1000);
+async function warmUpFor(system: Context['system'], options: BenchOptions, name: string, identities = HEADER_IDENTITIES): Promise<void> {
+  const warmUpEvent = await createEvent(system.gatewayUrl, name, gridFor(options.seats), identities);
+  await settle(system, [warmUpEvent], await warmUp(system.gatewayUrl, warmUpEvent, options, true, identities), options.settleTimeoutS * 1000);
 }
 
 /**
@@ -136,8 +152,7 @@ async function warmUpFor(system: Context['system'], options: BenchOptions, name:
  */
 async function profiledHerd({ system, options, log }: Context): Promise<ProfileSummary | undefined> {
   const profileDir = await profileDirFor('herd-gateway');
-  await system.stopGateway();
-  await system.startGateway(profileDir);
+  await system.restartGateway({}, profileDir);
   try {
     await warmUpFor(system, options, 'bench herd warm-up (profiled)');
     const eventId = await createEvent(system.gatewayUrl, 'bench herd (profiled)', gridFor(options.seats));
@@ -146,8 +161,7 @@ async function profiledHerd({ system, options, log }: Context): Promise<ProfileS
     await herdLoad(system.gatewayUrl, options, eventId, 'profiled', async (_, reply) => void (acceptedId(reply) && accepted++));
     await settle(system, [eventId], accepted, options.settleTimeoutS * 1000);
   } finally {
-    await system.stopGateway();
-    await system.startGateway();
+    await system.restartGateway();
   }
   return summarizeProfileDir(profileDir, 'gateway');
 }

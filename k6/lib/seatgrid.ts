@@ -1,10 +1,11 @@
 /**
- * Shared helpers for the SeatGrid k6 scenarios: environment parsing, typed API calls,
- * booking polling, custom metrics and the end-of-run inventory invariants.
+ * Shared helpers for the SeatGrid k6 scenarios: environment parsing (env.ts), who the requests
+ * come from (auth.ts), typed API calls, booking polling, custom metrics and the end-of-run
+ * inventory invariants.
  *
- * Environment variables read here (they apply to every script):
+ * Environment variables read here (they apply to every script; AUTH_MODE, ADMIN_TOKEN and the
+ * AUTH_* of signed tokens are described in auth.ts):
  *   BASE_URL            gateway base URL                                   (default http://localhost:3000)
- *   ADMIN_TOKEN         if set, sent as `Authorization: Bearer …` on POST /events
  *   POLL_TIMEOUT        seconds a booking may take to reach a terminal status (default 60)
  *   POLL_MIN_INTERVAL   first pause between polls of GET /bookings/{id}, s   (default 0.1)
  *   POLL_MAX_INTERVAL   ceiling of that pause; it grows ×1.5 per round, s     (default 1)
@@ -18,66 +19,13 @@ import type { Response } from 'k6/http';
 import exec from 'k6/execution';
 import { sleep } from 'k6';
 import { Counter, Rate, Trend } from 'k6/metrics';
+import { adminHeaders, buyerHeaders } from './auth.ts';
+import { env, envNumber } from './env.ts';
 
-// ---------------------------------------------------------------------------------------------
-// Environment
-// ---------------------------------------------------------------------------------------------
-
-/** An environment variable, or undefined when unset or blank (so `-e X=` means "use the default"). */
-export function env(name: string): string | undefined {
-  const value = __ENV[name];
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
-}
-
-/** A number from the environment; a bad value stops the run in the init stage instead of skewing it. */
-export function envNumber(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const raw = env(name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name}=${raw}: expected a number between ${min} and ${max}`);
-  }
-  return value;
-}
-
-export function envInt(name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
-  const value = envNumber(name, fallback, min, max);
-  if (!Number.isInteger(value)) throw new Error(`${name}=${env(name)}: expected an integer`);
-  return value;
-}
-
-export function envBool(name: string, fallback: boolean): boolean {
-  const raw = env(name);
-  if (raw === undefined) return fallback;
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`${name}=${raw}: expected true/false`);
-}
-
-export interface Duration {
-  /** As k6 options want it, e.g. "30m". */
-  text: string;
-  seconds: number;
-}
-
-/** Parses k6-style durations: "500ms", "45s", "30m", "1h30m", "1m30s". */
-export function parseDuration(text: string): number {
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) throw new Error(`"${text}" is not a duration like 90s, 30m or 1h30m`);
-  const unit: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-  let seconds = 0;
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  for (let m = part.exec(text); m !== null; m = part.exec(text)) seconds += Number(m[1]) * unit[m[2]];
-  return seconds;
-}
-
-export function envDuration(name: string, fallback: string): Duration {
-  const text = env(name) ?? fallback;
-  try {
-    return { text, seconds: parseDuration(text) };
-  } catch (error) {
-    throw new Error(`${name}: ${String(error)}`);
-  }
-}
+// Re-exported so that the scripts import everything from here.
+export { env, envBool, envDuration, envInt, envNumber, parseDuration } from './env.ts';
+export type { Duration } from './env.ts';
+export { AUTH_MODE, signIn, signInAdmin } from './auth.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Seat grids
@@ -308,9 +256,7 @@ export function abort(message: string): never {
  * run if the event cannot be created, since nothing else can run.
  */
 export function createEvent(name: string, grid: Grid, admissionRatePerSecond?: number): EventInfo {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  const token = env('ADMIN_TOKEN');
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const headers = { 'Content-Type': 'application/json', ...adminHeaders() };
   const res = http.post(`${BASE_URL}/events`, JSON.stringify({ name, rows: grid.rows, cols: grid.cols, admissionRatePerSecond }), {
     headers,
     tags: tags('event_create', 'POST /events'),
@@ -400,7 +346,7 @@ export interface BookingAttempt {
  * included: `admissionToken` is sent as X-Admission-Token).
  */
 export function book(eventId: number, userId: string, request: BookingRequest, idempotencyKey?: string, admissionToken?: string): BookingAttempt {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-User-Id': userId };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...buyerHeaders(userId) };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
   if (admissionToken) headers['X-Admission-Token'] = admissionToken;
   const res = http.post(`${BASE_URL}/bookings`, JSON.stringify({ eventId, ...request }), {
@@ -438,7 +384,7 @@ function queueTicketOf(res: Response): QueueTicket | undefined {
 /** POST /events/{id}/queue: the buyer's ticket (its current one when it joined before). */
 export function joinQueue(eventId: number, userId: string): { res: Response; ticket?: QueueTicket } {
   const res = http.post(`${BASE_URL}/events/${eventId}/queue`, null, {
-    headers: { 'X-User-Id': userId },
+    headers: buyerHeaders(userId),
     tags: tags('queue_join', 'POST /events/{id}/queue'),
   });
   track(res);
@@ -448,7 +394,7 @@ export function joinQueue(eventId: number, userId: string): { res: Response; tic
 /** GET /queue/{ticketId}: the ticket's place, or its admission token once admitted. */
 export function getQueueTicket(ticketId: string, userId: string): { res: Response; ticket?: QueueTicket } {
   const res = http.get(`${BASE_URL}/queue/${encodeURIComponent(ticketId)}`, {
-    headers: { 'X-User-Id': userId },
+    headers: buyerHeaders(userId),
     tags: tags('queue_get', 'GET /queue/{ticketId}'),
   });
   track(res);
@@ -457,7 +403,7 @@ export function getQueueTicket(ticketId: string, userId: string): { res: Respons
 
 export function getBooking(bookingId: string, userId: string): { res: Response; booking?: Booking } {
   const res = http.get(`${BASE_URL}/bookings/${encodeURIComponent(bookingId)}`, {
-    headers: { 'X-User-Id': userId },
+    headers: buyerHeaders(userId),
     tags: tags('booking_get', 'GET /bookings/{id}'),
   });
   track(res);

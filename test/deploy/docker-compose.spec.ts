@@ -39,7 +39,7 @@ function composeValidator() {
 }
 
 const HEALTH_CONDITION = { condition: 'service_healthy' };
-const DATA_STORES = ['postgres', 'redis', 'rabbitmq'];
+const DATA_STORES = ['postgres', 'postgres-replica', 'redis', 'rabbitmq'];
 /** Services whose data outlives their container. */
 const STATEFUL = [...DATA_STORES, 'prometheus', 'grafana'];
 
@@ -82,9 +82,10 @@ describe('docker-compose.yml', () => {
     expect(validate.errors ?? []).toEqual([]);
   });
 
-  it('should run the data stores, the migration, both apps, the proxy and the observability stack on the required versions', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'migrate', 'nginx', 'postgres', 'prometheus', 'rabbitmq', 'redis']);
+  it('should run the data stores, the migration, both apps, the proxy, the observability stack and the identity provider on the required versions', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'grafana', 'inventory', 'jaeger', 'keycloak', 'migrate', 'nginx', 'postgres', 'postgres-replica', 'prometheus', 'rabbitmq', 'redis']);
     expect(services.postgres.image).toMatch(/^postgres:16\.\d+-alpine$/);
+    expect(services['postgres-replica'].image).toBe(services.postgres.image);
     expect(services.redis.image).toMatch(/^redis:7\.\d+\.\d+-alpine$/);
     expect(services.rabbitmq.image).toMatch(/^rabbitmq:(3\.13|4)(\.\d+)*-management(-alpine)?$/);
     expect(services.nginx.image).toMatch(/^nginx:[\d.]+-alpine$/);
@@ -92,6 +93,7 @@ describe('docker-compose.yml', () => {
     expect(services.grafana.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
     // Jaeger v2: the v1 all-in-one image is end-of-life.
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+    expect(services.keycloak.image).toMatch(/^quay\.io\/keycloak\/keycloak:26\.\d+\.\d+$/);
   });
 
   it('should pin every image it pulls to a release', () => {
@@ -166,6 +168,20 @@ describe('docker-compose.yml', () => {
     ]);
     expect([broker.hostname, broker.username, decodeURIComponent(broker.password)]).toEqual(['rabbitmq', rabbitmq.RABBITMQ_DEFAULT_USER, rabbitmq.RABBITMQ_DEFAULT_PASS]);
     expect(new URL(env.REDIS_URL).hostname).toBe('redis');
+  });
+
+  it('should give the gateways a streaming replica of postgres for stale reads, without waiting for it', () => {
+    const replica = services['postgres-replica'];
+    const primary = new URL(composeEnv(services.gateway).DATABASE_URL);
+    const reads = new URL(composeEnv(services.gateway).DATABASE_REPLICA_URL);
+    expect([reads.hostname, reads.username, reads.password, reads.pathname]).toEqual(['postgres-replica', primary.username, primary.password, primary.pathname]);
+    expect([composeEnv(replica).PGUSER, composeEnv(replica).PGPASSWORD]).toEqual([primary.username, decodeURIComponent(primary.password)]);
+    expect(replica.depends_on).toEqual({ postgres: HEALTH_CONDITION });
+    expect(replica.volumes).toContain('./deploy/postgres/replica-entrypoint.sh:/etc/seatgrid/replica-entrypoint.sh:ro');
+    expect(readRepoFile('deploy/postgres/replica-entrypoint.sh')).toMatch(/pg_basebackup -h postgres .*-R -X stream/);
+    // The primary admits the replication connection: `all` in pg_hba.conf does not cover it.
+    expect(services.postgres.volumes).toContain('./deploy/postgres/allow-replication.sh:/docker-entrypoint-initdb.d/allow-replication.sh:ro');
+    expect(readRepoFile('deploy/postgres/allow-replication.sh')).toMatch(/host replication \$\{POSTGRES_USER\} all scram-sha-256/);
   });
 
   it('should make Redis demand a password, and give it to the apps and the healthcheck', () => {

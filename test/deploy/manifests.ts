@@ -36,7 +36,7 @@ export const CONNECTION_ENV = ['DATABASE_URL', 'REDIS_URL', 'RABBITMQ_URL'];
 
 /**
  * Variables that are not SeatGrid configuration but may appear in compose or Kubernetes manifests, read by the
- * official postgres, redis (redis-cli), rabbitmq and grafana images. Every other name must be in CONFIG_ENV_NAMES,
+ * official postgres (and its libpq tools), redis (redis-cli), rabbitmq, grafana and keycloak images. Every other name must be in CONFIG_ENV_NAMES,
  * so that a misspelt or removed setting fails the tests instead of being silently ignored.
  */
 export const NON_APP_ENV_NAMES = [
@@ -44,12 +44,17 @@ export const NON_APP_ENV_NAMES = [
   'POSTGRES_PASSWORD',
   'POSTGRES_DB',
   'PGDATA',
+  'PGUSER',
+  'PGPASSWORD',
   'REDISCLI_AUTH',
   'RABBITMQ_DEFAULT_USER',
   'RABBITMQ_DEFAULT_PASS',
   'GF_AUTH_ANONYMOUS_ENABLED',
   'GF_SECURITY_ADMIN_PASSWORD',
   'GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH',
+  'KC_BOOTSTRAP_ADMIN_USERNAME',
+  'KC_BOOTSTRAP_ADMIN_PASSWORD',
+  'KC_HOSTNAME',
 ];
 
 /** The variables `loadConfig` refuses for `app`, in an environment a container sees (the image's ENV first). */
@@ -73,6 +78,7 @@ export interface ComposeHealthcheck {
 
 export interface ComposeService {
   image?: string;
+  profiles?: string[];
   build?: string | { context?: string; dockerfile?: string };
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];

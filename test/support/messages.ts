@@ -7,10 +7,14 @@ export function bookingRequest(eventId: number, fields: Partial<BookingRequested
   return BookingRequestedV1.create({ bookingId: randomUUID(), eventId, userId: 'direct', seats: [{ row: 1, col: 1 }], requestedAt: new Date().toISOString(), ...fields });
 }
 
-/** Publishes raw bytes the way the gateway would (or would not) and waits for the broker's confirm. */
-export async function publishRaw(channel: ConfirmChannel, topology: BookingTopology, content: Buffer | object, options: Options.Publish & { eventId?: number } = {}): Promise<void> {
+/**
+ * Publishes raw bytes the way the gateway would (or would not) and waits for the broker's confirm; `shard` sends it
+ * to another shard than its event's, as a gateway with a different SHARDS setting would.
+ */
+export async function publishRaw(channel: ConfirmChannel, topology: BookingTopology, content: Buffer | object, options: Options.Publish & { eventId?: number; shard?: number } = {}): Promise<void> {
   const body = Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content));
-  const { eventId = 1, ...properties } = options;
-  channel.publish(topology.commandsExchange, commandRoutingKey(BookingRequestedV1.name, eventId, topology.shards), body, { persistent: true, type: BookingRequestedV1.name, ...properties });
+  const { eventId = 1, shard, ...properties } = options;
+  const routingKey = commandRoutingKey(BookingRequestedV1.name, eventId, topology.shards).replace(/^shard-\d+/, (own) => (shard === undefined ? own : `shard-${shard}`));
+  channel.publish(topology.commandsExchange, routingKey, body, { persistent: true, type: BookingRequestedV1.name, ...properties });
   await channel.waitForConfirms();
 }

@@ -47,7 +47,7 @@ export class PrivateRedis {
 
   async stop(): Promise<void> {
     const process = this.process;
-    if (!process || process.exitCode !== null) return;
+    if (!process || process.exitCode !== null || process.signalCode !== null) return;
     await new Promise((resolve) => {
       process.once('exit', resolve);
       process.kill('SIGKILL');

@@ -1,13 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { ReadReplicaModule } from '@app/database/replica/index.js';
 import { loggingModule, ObservabilityModule } from '@app/observability';
 import { BookingsModule } from './bookings/bookings.module.js';
 import { EventsModule } from './events/events.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
 import { StreamModule } from './stream/stream.module.js';
 import { WaitingRoomModule } from './waiting-room/waiting-room.module.js';
+import { WaitlistModule } from './waitlist/waitlist.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -22,7 +25,9 @@ export class GatewayModule {
         BookingsModule,
         StreamModule,
         WaitingRoomModule,
-        ObservabilityModule.forApp(BookingPublisher, PublishingModule),
+        WaitlistModule,
+        InsightsModule,
+        ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),
       ],
     };
   }

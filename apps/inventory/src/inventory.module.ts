@@ -6,6 +6,7 @@ import { loggingModule, ObservabilityModule } from '@app/observability';
 import { BookingDecisionModule } from './booking/booking.module.js';
 import { ConsumerModule } from './consumer/consumer.module.js';
 import { MonitoringModule } from './monitoring/monitoring.module.js';
+import { ShardingModule } from './sharding/sharding.module.js';
 
 @Module({})
 export class InventoryModule {
@@ -20,6 +21,7 @@ export class InventoryModule {
         ObservabilityModule.forApp(AmqpServer, ConsumerModule),
         BookingDecisionModule,
         MonitoringModule,
+        ShardingModule,
       ],
     };
   }

@@ -14,6 +14,8 @@ export interface BookingRecord {
   amountCents?: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Seats it gave back that a waitlist booking took in the same commit: they never became free. */
+  seatsPassedOn?: Seat[];
 }
 
 export interface BookingRow {

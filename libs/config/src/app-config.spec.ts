@@ -29,7 +29,7 @@ describe('loadConfig', () => {
 
   it('should parse numbers and keep an admin token', () => {
     const config = loadConfig({ GATEWAY_PORT: '8080', ADMIN_TOKEN: 'a-long-enough-secret' });
-    expect(config.gateway).toEqual({ port: 8080, adminToken: 'a-long-enough-secret' });
+    expect(config.gateway).toEqual({ port: 8080, adminToken: 'a-long-enough-secret', maxTicketsPerBuyer: 10, rateLimits: { perBuyer: 10, perIp: 0, windowSeconds: 10 } });
   });
 
   it('should name every bad variable at once', () => {
@@ -99,6 +99,30 @@ describe('loadConfig with AUTH_MODE=jwt', () => {
   });
 });
 
+describe('loadConfig of the read replica and the insights', () => {
+  it('should go without a replica or ClickHouse by default', () => {
+    const config = loadConfig({});
+    expect(config.database).toMatchObject({ replicaUrl: undefined, replicaMaxLagSeconds: 2 });
+    expect(config.insights).toEqual({ clickhouseUrl: undefined, flushMs: 5000 });
+  });
+
+  it('should take a replica, its lag bound, a ClickHouse URL and the flush interval', () => {
+    const config = loadConfig({
+      DATABASE_REPLICA_URL: 'postgres://seatgrid@replica:5432/seatgrid',
+      DATABASE_REPLICA_MAX_LAG_SECONDS: '0.5',
+      CLICKHOUSE_URL: 'http://clickhouse:8123/seatgrid',
+      INSIGHTS_FLUSH_MS: '1000',
+    });
+    expect(config.database).toMatchObject({ replicaUrl: 'postgres://seatgrid@replica:5432/seatgrid', replicaMaxLagSeconds: 0.5 });
+    expect(config.insights).toEqual({ clickhouseUrl: 'http://clickhouse:8123/seatgrid', flushMs: 1000 });
+  });
+
+  it('should refuse a replica that is not PostgreSQL, a lag bound of nothing and a flush too eager', () => {
+    const error = refusal({ DATABASE_REPLICA_URL: 'mysql://replica/seatgrid', DATABASE_REPLICA_MAX_LAG_SECONDS: '0', CLICKHOUSE_URL: 'tcp://clickhouse:9000', INSIGHTS_FLUSH_MS: '10' });
+    expect(error.variables.sort()).toEqual(['CLICKHOUSE_URL', 'DATABASE_REPLICA_MAX_LAG_SECONDS', 'DATABASE_REPLICA_URL', 'INSIGHTS_FLUSH_MS']);
+  });
+});
+
 describe('configuration errors', () => {
   const SECRET = 'hunter2-hunter2-x';
 
@@ -115,6 +139,8 @@ describe('configuration errors', () => {
     ['REDIS_URL', `redis://:${SECRET}@cache:port`],
     ['REDIS_URL', `redis://default:p@ss/${SECRET}@cache:6379/x y`],
     ['RABBITMQ_URL', `amqp//seatgrid:${SECRET}@broker:5672`],
+    ['DATABASE_REPLICA_URL', `mysql://seatgrid:${SECRET}@replica:3306/seatgrid`],
+    ['CLICKHOUSE_URL', `tcp://seatgrid:${SECRET}@clickhouse:9000`],
   ])('should name a bad %s without its password', (variable, value) => {
     const error = refusal({ [variable]: value });
     expect(error.variables).toEqual([variable]);

@@ -1,5 +1,5 @@
 import type { ValidationError } from 'class-validator';
-import type { EnvDto } from './app-config.js';
+import type { EnvDto } from './env.dto.js';
 
 /** The entry points of the SeatGrid image; each may have start-up rules of its own. */
 export type SeatGridApp = 'gateway' | 'inventory' | 'migrate';

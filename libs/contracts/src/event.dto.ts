@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { MAX_ADMISSION_RATE, MAX_GRID_SIDE } from './limits.js';
+import { MAX_ADMISSION_RATE, MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from './limits.js';
 
 const ADMISSION_RATE_DESCRIPTION = 'Sell through a virtual waiting room admitting this many buyers a second: POST /bookings then needs X-Admission-Token';
 
@@ -16,6 +16,10 @@ export class CreateEventDto {
   @ApiProperty({ minimum: 1, maximum: MAX_GRID_SIDE, example: 10 })
   @IsInt() @Min(1) @Max(MAX_GRID_SIDE)
   cols: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_TICKETS_PER_BUYER, description: 'HELD or CONFIRMED seats one buyer may have for this event (default: MAX_TICKETS_PER_BUYER)' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_TICKETS_PER_BUYER)
+  maxTicketsPerBuyer?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_ADMISSION_RATE, example: 200, description: ADMISSION_RATE_DESCRIPTION })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_ADMISSION_RATE)
@@ -35,6 +39,7 @@ export class EventView {
   @ApiProperty() rows: number;
   @ApiProperty() cols: number;
   @ApiProperty() totalSeats: number;
+  @ApiProperty({ example: 10 }) maxTicketsPerBuyer: number;
   @ApiPropertyOptional({ description: 'Set when the event sells through a waiting room' }) admissionRatePerSecond?: number;
 }
 

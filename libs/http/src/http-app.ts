@@ -22,8 +22,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * `requestTimeoutMs` (headers and body) cut off — checked every second, not every 30 s as Node would.
  */
 export function createFastifyAdapter(config: Pick<AppConfig, 'http'>): FastifyAdapter {
-  const { requestTimeoutMs } = config.http;
+  const { requestTimeoutMs, trustedProxyHops } = config.http;
   return new FastifyAdapter({
+    // The client address (per-IP rate limits) from the X-Forwarded-For entries of that many trusted proxies.
+    trustProxy: (_address: string, hop: number) => hop < trustedProxyHops,
     bodyLimit: BODY_LIMIT_BYTES,
     // Echo a caller's X-Request-Id when it is sane, otherwise mint one, so one booking can be followed end to end.
     genReqId: (request: IncomingMessage) => {

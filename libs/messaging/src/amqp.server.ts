@@ -12,7 +12,7 @@ export interface AmqpServerOptions {
   url: string;
   /** Declares what the server consumes and publishes to; run on every connect and after the broker cancels a consumer. */
   declare(channel: Channel): Promise<void>;
-  /** Queues consumed from the start ({@link AmqpServer.consume} adds more). */
+  /** Queues consumed from the start ({@link AmqpServer.consume} and {@link AmqpServer.cancel} change the set). */
   queues: readonly string[];
   /** The message names (AMQP `type` property) this service must handle, each with exactly one handler. */
   handles: readonly string[];
@@ -94,6 +94,7 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
 
   /** Starts consuming a queue (now, or once connected). */
   async consume(queue: string): Promise<void> {
+    if (this.closing) return;
     this.wanted.add(queue);
     if (this.channel && !this.consumerTags.has(queue)) await this.subscribe(this.channel, queue);
   }

@@ -1,4 +1,5 @@
 export * from './health/broker-health.js';
+export * from './health/replica-health.js';
 export * from './observability.module.js';
 export * from './metrics.js';
 export * from './deferred-counter.js';

@@ -19,6 +19,7 @@ export const METRIC = {
   queueMessages: 'seatgrid_queue_messages',
   queueConsumers: 'seatgrid_queue_consumers',
   deadLettered: 'seatgrid_dead_lettered_total',
+  shardsOwned: 'seatgrid_inventory_shards_owned',
   // Saga (inventory)
   heldBookings: 'seatgrid_saga_held_bookings',
   oldestHold: 'seatgrid_saga_oldest_hold_seconds',
@@ -48,13 +49,31 @@ export const METRIC = {
   admissionRefusals: 'seatgrid_admission_refusals_total',
   // PostgreSQL pool (both apps)
   dbPool: 'seatgrid_db_pool_connections',
+  // Read replica (gateway)
+  replicaLag: 'seatgrid_db_replica_lag_seconds',
+  staleReads: 'seatgrid_db_stale_reads_total',
+  // Waitlist (inventory) and seat-demand insights (gateway)
+  waitlistHandovers: 'seatgrid_waitlist_handovers_total',
+  demandFlushes: 'seatgrid_insights_flushes_total',
 } as const;
 
 export type CacheName = 'seatmap_local' | 'seatmap_redis' | 'booking_view';
 export type CacheResult = 'hit' | 'miss' | 'stale';
 /** Why the gateway refused a booking request before publishing it. */
-export type RefusalReason = 'sold_out' | 'seat_taken' | 'not_enough_seats' | 'seat_contested' | 'oversubscribed' | 'invalid' | 'unknown_event' | 'overload';
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['sold_out', 'seat_taken', 'not_enough_seats', 'seat_contested', 'oversubscribed', 'invalid', 'unknown_event', 'overload'];
+export const REFUSAL_REASONS = [
+  'sold_out',
+  'seat_taken',
+  'not_enough_seats',
+  'seat_contested',
+  'oversubscribed',
+  'over_cap',
+  'rate_limited',
+  'unauthenticated',
+  'invalid',
+  'unknown_event',
+  'overload',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 /** The two kinds of Server-Sent Events stream: an event's seat changes, and a buyer's place in a waiting room. */
 export type StreamKind = 'seats' | 'queue';
 /** Why a stream was cut by the gateway: too much unsent, or unable to take anything for too long. */
@@ -64,6 +83,9 @@ export type AdmissionRefusal = 'missing' | 'invalid' | 'expired' | 'not_yours' |
 export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
 export type DeadLetterReason = 'permanent' | 'retries_exhausted';
 export type CompensationKind = 'seats_released' | 'refund';
+/** Where a read that tolerates staleness was answered. */
+export type ReadTarget = 'replica' | 'primary';
+export type FlushOutcome = 'ok' | 'failed';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -78,6 +100,7 @@ export const METRIC_PROVIDERS = [
   makeGaugeProvider({ name: METRIC.messagesInFlight, help: 'Delivered messages not yet acknowledged by this consumer' }),
   makeGaugeProvider({ name: METRIC.queueMessages, help: 'Messages ready in a RabbitMQ queue (the consumer lag), as the broker reports', labelNames: ['queue'] }),
   makeGaugeProvider({ name: METRIC.queueConsumers, help: 'Consumers of a RabbitMQ queue, as the broker reports', labelNames: ['queue'] }),
+  makeGaugeProvider({ name: METRIC.shardsOwned, help: 'Shard queues this inventory replica consumes now (it decides their events)' }),
   makeCounterProvider({ name: METRIC.deadLettered, help: 'Messages sent to the dead-letter queue, by reason', labelNames: ['reason'] }),
   makeGaugeProvider({ name: METRIC.heldBookings, help: 'Bookings currently HELD (seats held while the payment runs)' }),
   makeGaugeProvider({ name: METRIC.oldestHold, help: 'Age of the oldest HELD booking' }),
@@ -104,6 +127,10 @@ export const METRIC_PROVIDERS = [
   makeHistogramProvider({ name: METRIC.queueWait, help: 'Time from joining a waiting room to being seen admitted', buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] }),
   makeCounterProvider({ name: METRIC.admissionRefusals, help: 'Bookings refused (403) for want of a valid admission token, by reason', labelNames: ['reason'] }),
   makeGaugeProvider({ name: METRIC.dbPool, help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
+  makeGaugeProvider({ name: METRIC.replicaLag, help: 'How far the read replica is behind the primary (NaN while it cannot be measured)' }),
+  makeCounterProvider({ name: METRIC.staleReads, help: 'Reads that tolerate staleness, by where they were served', labelNames: ['served_by'] }),
+  makeCounterProvider({ name: METRIC.waitlistHandovers, help: 'Bookings made for waitlisted buyers from seats that came back' }),
+  makeCounterProvider({ name: METRIC.demandFlushes, help: 'Writes of the seat-demand counts gathered in memory to the insights sink, by outcome', labelNames: ['outcome'] }),
 ];
 
 /** Every metric name an app exports under its own name (histograms also export _bucket, _sum, _count). */

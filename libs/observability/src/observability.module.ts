@@ -7,10 +7,13 @@ import { HealthController } from './health/health.controller.js';
 import { METRIC_PROVIDERS } from './metrics.js';
 import { RuntimeMetrics } from './runtime-metrics.js';
 
-/** /health/live, /health/ready and /metrics for an app; `broker` is the app's RabbitMQ side, asked by readiness. */
+/**
+ * /health/live, /health/ready and /metrics for an app; `broker` is the app's RabbitMQ side, asked by readiness, and
+ * `replicaModule` (optional) exports the app's {@link ReplicaHealth}, reported by readiness.
+ */
 @Module({})
 export class ObservabilityModule {
-  static forApp(broker: Type<BrokerHealth>, brokerModule: Type<unknown>): DynamicModule {
+  static forApp(broker: Type<BrokerHealth>, brokerModule: Type<unknown>, replicaModule?: Type<unknown>): DynamicModule {
     return {
       module: ObservabilityModule,
       imports: [
@@ -18,6 +21,7 @@ export class ObservabilityModule {
         PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true, config: { prefix: 'seatgrid_' } } }),
         RedisModule,
         brokerModule,
+        ...(replicaModule ? [replicaModule] : []),
       ],
       controllers: [HealthController],
       providers: [{ provide: BrokerHealth, useExisting: broker }, RuntimeMetrics, ...METRIC_PROVIDERS],

@@ -9,15 +9,21 @@ export interface SeatState {
   taken: { row: number; col: number; status: 'HELD' | 'BOOKED' }[];
 }
 
+/** Where seat state is read: the primary's DataSource, or a gateway's read router. */
+export interface SeatStateSource {
+  query<T = any>(sql: string, params?: unknown[]): Promise<T>;
+}
+
 /** The truth the Redis seat projections are built from (cache misses, reconciliation). */
 @Injectable()
 export class SeatStateReader {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async load(eventId: number): Promise<SeatState | undefined> {
-    const [event]: { rows: number; cols: number }[] = await this.dataSource.query('SELECT rows, cols FROM events WHERE id = $1', [eventId]);
+  /** From the primary, or from `source` (a gateway's seat-map rebuilds read the replica when it is close enough). */
+  async load(eventId: number, source: SeatStateSource = this.dataSource): Promise<SeatState | undefined> {
+    const [event]: { rows: number; cols: number }[] = await source.query('SELECT rows, cols FROM events WHERE id = $1', [eventId]);
     if (!event) return undefined;
-    const taken: SeatState['taken'] = await this.dataSource.query(
+    const taken: SeatState['taken'] = await source.query(
       `SELECT seat_row AS row, seat_col AS col, status FROM seats WHERE event_id = $1 AND status <> 'AVAILABLE'`,
       [eventId],
     );

@@ -9,6 +9,7 @@ import { parseSeatsChangedNotice, SEAT_CODE, seatCode, seatIndex, SeatProjection
 import type { EventRow } from '../events/event-row.js';
 import { NoticeBus } from '../notices/notice-bus.js';
 import { AvailabilityCounters } from './availability-counters.js';
+import { BuyerTickets } from './buyer-tickets.js';
 import { PendingDemand } from './pending-demand.js';
 import { type Refusal, refusal } from './refusal.js';
 import { SeatMapCache } from './seat-map.cache.js';
@@ -27,6 +28,7 @@ const MAX_CACHED_REFUSALS = 10_000;
 @Injectable()
 export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly demand = new PendingDemand();
+  private readonly tickets = new BuyerTickets();
   private readonly expiry = new PeriodicTask('PendingDemand', 1000, () => this.expireDemand());
   private readonly soldOut = new Map<number, Refusal>();
   private readonly checks: DeferredCounter<string>;
@@ -56,7 +58,10 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
       name: 'bookings',
       parse: parseBookingNotice,
       handle: (changes) => {
-        for (const change of changes) if (change.status !== 'PENDING') this.demand.settle(change.bookingId);
+        for (const change of changes) {
+          if (change.status !== 'PENDING') this.demand.settle(change.bookingId);
+          this.tickets.apply(change);
+        }
       },
     });
   }
@@ -70,9 +75,13 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /** Why the request cannot succeed, or undefined when only the inventory can tell. No I/O. */
-  refusalFor(event: EventRow, request: CreateBookingRequest): Refusal | undefined {
+  refusalFor(event: EventRow, request: CreateBookingRequest, buyer: string): Refusal | undefined {
     this.checks.inc('', () => ({}));
     const wanted = request.quantity ?? request.seats!.length;
+    const holds = this.tickets.of(event.id, buyer) + this.demand.seatsPendingFor(event.id, buyer);
+    if (holds + wanted > event.maxTicketsPerBuyer) {
+      return refusal('over_cap', `over the limit of ${event.maxTicketsPerBuyer} tickets per buyer for event ${event.id}: you hold or are booking ${holds}`);
+    }
     const seatRefusal = request.seats && this.seatRefusal(event, request.seats);
     if (seatRefusal) return seatRefusal;
     const available = this.counters.trustedAvailable(event.id);
@@ -86,9 +95,9 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
   }
 
   /** A booking being accepted: its seats count as demand until the inventory decides. */
-  accepted(bookingId: string, event: EventRow, request: CreateBookingRequest): void {
+  accepted(bookingId: string, event: EventRow, request: CreateBookingRequest, buyer: string): void {
     const indexes = request.seats?.map((seat) => seatIndex(event, seat));
-    this.demand.add(bookingId, event.id, request.quantity ?? request.seats!.length, indexes);
+    this.demand.add(bookingId, event.id, buyer, request.quantity ?? request.seats!.length, indexes);
   }
 
   /** The broker did not take it after all (503): nothing was accepted. */
@@ -114,7 +123,7 @@ export class AvailabilityCheck implements OnModuleInit, OnApplicationBootstrap, 
     let cached = this.soldOut.get(eventId);
     if (!cached) {
       if (this.soldOut.size >= MAX_CACHED_REFUSALS) this.soldOut.clear();
-      this.soldOut.set(eventId, (cached = refusal('sold_out', `event ${eventId} is sold out`)));
+      this.soldOut.set(eventId, (cached = refusal('sold_out', `event ${eventId} is sold out; join the waitlist: POST /events/${eventId}/waitlist`)));
     }
     return cached;
   }

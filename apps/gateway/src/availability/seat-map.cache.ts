@@ -3,6 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import pLimit from 'p-limit';
 import type { Counter } from 'prom-client';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { StaleReads } from '@app/database/replica/index.js';
 import { type CacheName, type CacheResult, METRIC } from '@app/observability';
 import { countSeats, encodeSeatMap, type Grid, SeatProjection, type SeatsChangedNotice, SeatStateReader } from '@app/seat-map';
 import type { EventRow } from '../events/event-row.js';
@@ -39,6 +40,7 @@ export class SeatMapCache {
     private readonly projection: SeatProjection,
     private readonly reader: SeatStateReader,
     private readonly counters: AvailabilityCounters,
+    private readonly staleReads: StaleReads,
     @InjectMetric(METRIC.cacheRequests) private readonly cacheRequests: Counter<'cache' | 'result'>,
     @InjectMetric(METRIC.singleFlightWaits) private readonly singleFlightWaits: Counter,
     @InjectMetric(METRIC.seatMapRebuilds) private readonly rebuilds: Counter,
@@ -142,8 +144,9 @@ export class SeatMapCache {
     return { snapshot, status: 'MISS' };
   }
 
+  /** From the read replica when it is close enough: a change it has not replayed yet comes as a notice or is repaired by the reconciler. */
   private async loadBitmap(eventId: number, grid: Grid): Promise<Buffer> {
-    const state = await this.reader.load(eventId);
+    const state = await this.reader.load(eventId, this.staleReads);
     return encodeSeatMap(grid, state?.taken ?? []);
   }
 

@@ -11,10 +11,13 @@ import { AvailabilityCheck } from '../availability/availability-check.js';
 import type { Refusal } from '../availability/refusal.js';
 import type { EventRow } from '../events/event-row.js';
 import { BookingPublisher } from '../publishing/booking.publisher.js';
+import { BookingRateLimiter } from './booking-rate-limiter.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 export interface IntakeRequest {
   buyer: string;
+  /** The client's address (per-IP rate limit). */
+  address: string;
   requestId: string;
   idempotencyKey?: string;
   /** Incoming trace headers (W3C traceparent), when the caller sent any. */
@@ -37,6 +40,7 @@ export class BookingIntake {
     private readonly publisher: BookingPublisher,
     private readonly viewCache: BookingViewCache,
     private readonly idempotency: IdempotencyRepository,
+    private readonly limiter: BookingRateLimiter,
     @InjectMetric(METRIC.bookingsAccepted) private readonly acceptedCount: Counter,
     @InjectMetric(METRIC.bookingsRefused) refused: Counter<'reason'>,
   ) {
@@ -45,8 +49,8 @@ export class BookingIntake {
   }
 
   /** A refusal for what cannot succeed, counted; undefined when the inventory must decide. No I/O. */
-  refusalFor(event: EventRow, request: CreateBookingRequest): Refusal | undefined {
-    const refused = this.availability.refusalFor(event, request);
+  refusalFor(event: EventRow, request: CreateBookingRequest, buyer: string): Refusal | undefined {
+    const refused = this.availability.refusalFor(event, request, buyer);
     if (refused) this.refusals.inc(refused.reason, () => ({ reason: refused.reason }));
     return refused;
   }
@@ -55,7 +59,7 @@ export class BookingIntake {
    * Publishes the booking and resolves with its id once RabbitMQ has it; 503 when it cannot take it for sure. When
    * tracing is on, this is the root span of the booking's trace (or a child of the caller's traceparent).
    */
-  accept(event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string = randomUUID(), retry = false): Promise<string> {
+  accept(event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string = randomUUID(), retry = false): Promise<string | Refusal> {
     if (!tracingEnabled()) return this.acceptIn(NO_TRACE, event, request, intake, bookingId, retry);
     return inSpan('POST /bookings', SpanKind.SERVER, contextFrom(intake.headers), (trace) => this.acceptIn(trace, event, request, intake, bookingId, retry));
   }
@@ -69,7 +73,7 @@ export class BookingIntake {
     const requestHash = hashRequest(request);
     const known = await this.idempotency.find(intake.buyer, intake.idempotencyKey);
     if (!known) {
-      const refused = this.refusalFor(event, request);
+      const refused = this.refusalFor(event, request, intake.buyer);
       if (refused) return refused;
     }
     const claim = known ?? (await this.idempotency.claim(intake.buyer, intake.idempotencyKey, requestHash, randomUUID()));
@@ -87,14 +91,21 @@ export class BookingIntake {
     }
   }
 
-  private async acceptIn(trace: Context, event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string, retry: boolean): Promise<string> {
+  private async acceptIn(trace: Context, event: EventRow, request: CreateBookingRequest, intake: IntakeRequest, bookingId: string, retry: boolean): Promise<string | Refusal> {
     const message = BookingRequestedV1.create({ bookingId, eventId: event.id, userId: intake.buyer, seats: request.seats, quantity: request.quantity, requestedAt: new Date().toISOString() });
-    // Its demand counts from now, before the broker's confirm: requests checked meanwhile must see it.
-    if (!retry) this.availability.accepted(bookingId, event, request);
+    // Its demand counts from now, before any await: requests checked meanwhile must see it.
+    if (!retry) this.availability.accepted(bookingId, event, request, intake.buyer);
+    const withdraw = () => !retry && this.availability.withdrawn(bookingId);
     try {
+      const limited = await this.limiter.refusalFor(intake.buyer, intake.address);
+      if (limited) {
+        withdraw();
+        this.refusals.inc(limited.reason, () => ({ reason: limited.reason }));
+        return limited;
+      }
       await this.publish(message, intake.requestId, trace, 'nothing was booked');
     } catch (error) {
-      this.availability.withdrawn(bookingId);
+      withdraw();
       throw error;
     }
     if (retry) return bookingId; // counted when it was first accepted

@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
@@ -30,7 +30,14 @@ export class BookingStatusService {
     @InjectMetric(METRIC.cacheRequests) private readonly cacheRequests: Counter<'cache' | 'result'>,
   ) {}
 
-  async find(id: string): Promise<BookingView> {
+  /** The booking, if it is this buyer's: another buyer's is reported missing, not shown or refused. */
+  async findOwn(id: string, buyer: string): Promise<BookingView> {
+    const booking = await this.find(id);
+    if (booking.userId !== buyer) throw notFound(id);
+    return booking;
+  }
+
+  private async find(id: string): Promise<BookingView> {
     const cached = await this.viewCache.get(id);
     if (cached && (cached.status !== 'PENDING' || Date.now() - Date.parse(cached.createdAt) < PENDING_RECHECK_MS)) {
       this.countView('hit');
@@ -40,19 +47,18 @@ export class BookingStatusService {
     const stored = await this.repository.findView(id);
     if (stored) return stored;
     if (cached) return cached;
-    throw new NotFoundException(`booking ${id} not found`);
+    throw notFound(id);
   }
 
   /** Asks the inventory to cancel the buyer's booking and waits briefly for the result. */
   async cancel(id: string, userId: string, requestId: string, headers: Record<string, unknown>): Promise<CancelOutcome> {
-    const booking = await this.find(id);
-    if (booking.userId !== userId) throw new ForbiddenException('only the buyer who made this booking can cancel it');
+    const booking = await this.findOwn(id, userId);
     if (FINAL_STATUSES.includes(booking.status)) throw new ConflictException(`booking is already ${booking.status}`);
     const command = BookingCancelRequestedV1.create({ bookingId: id, eventId: booking.eventId, userId, requestedAt: new Date().toISOString() });
     await this.intake.publish(command, requestId, contextFrom(headers), 'the booking was not cancelled');
     const deadline = Date.now() + CANCEL_WAIT_MS;
     for (;;) {
-      const current = (await this.repository.findView(id)) ?? booking;
+      const current = (await this.repository.findLatestView(id)) ?? booking;
       if (FINAL_STATUSES.includes(current.status)) return { booking: current, done: true };
       if (Date.now() > deadline) return { booking: current, done: false };
       await sleep(POLL_MS);
@@ -63,3 +69,5 @@ export class BookingStatusService {
     this.cacheRequests.inc({ cache: 'booking_view', result });
   }
 }
+
+const notFound = (id: string) => new NotFoundException(`booking ${id} not found`);

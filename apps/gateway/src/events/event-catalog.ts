@@ -1,7 +1,7 @@
 import { Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { PeriodicTask } from '@app/common';
-import { MAX_ADMISSION_RATE, MAX_GRID_SIDE } from '@app/contracts';
+import { MAX_ADMISSION_RATE, MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from '@app/contracts';
 import { RedisService } from '@app/redis';
 import { NoticeBus } from '../notices/notice-bus.js';
 import type { EventRow } from './event-row.js';
@@ -116,16 +116,17 @@ export class EventCatalog implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 }
 
-const withoutWaitingRoom = ({ id, name, rows, cols }: EventRow): EventRow => ({ id, name, rows, cols });
+const withoutWaitingRoom = ({ admissionRatePerSecond: _, ...event }: EventRow): EventRow => event;
 
 /** Another gateway's announcement, read without trusting it. */
 function parseEventNotice(raw: string): EventRow | undefined {
   try {
-    const { id, name, rows, cols, admissionRatePerSecond: rate } = JSON.parse(raw) as Record<string, unknown>;
+    const { id, name, rows, cols, maxTicketsPerBuyer, admissionRatePerSecond: rate } = JSON.parse(raw) as Record<string, unknown>;
     const within = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= max;
     if (!Number.isSafeInteger(id) || (id as number) < 1 || typeof name !== 'string' || !within(rows, MAX_GRID_SIDE) || !within(cols, MAX_GRID_SIDE)) return undefined;
+    if (!within(maxTicketsPerBuyer, MAX_TICKETS_PER_BUYER)) return undefined;
     if (rate !== undefined && !within(rate, MAX_ADMISSION_RATE)) return undefined;
-    const event: EventRow = { id: id as number, name, rows: rows as number, cols: cols as number };
+    const event: EventRow = { id: id as number, name, rows: rows as number, cols: cols as number, maxTicketsPerBuyer: maxTicketsPerBuyer as number };
     if (rate !== undefined) event.admissionRatePerSecond = rate as number;
     return event;
   } catch {

@@ -4,6 +4,8 @@ export interface EventRow {
   name: string;
   rows: number;
   cols: number;
+  /** HELD or CONFIRMED seats one buyer may have for this event. */
+  maxTicketsPerBuyer: number;
   /** Set when the event sells through a waiting room (POST /bookings then needs an admission token). */
   admissionRatePerSecond?: number;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res, UseG
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateEventDto, ErrorView, EventDetailsView, EventStatsView, EventView, SeatMapView, UpdateEventDto } from '@app/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard.js';
+import { AdminGuard } from '../auth/auth.guards.js';
 import { EventIdPipe } from './event-id.pipe.js';
 import { EventsService } from './events.service.js';
 
@@ -15,7 +15,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(201)
-  @UseGuards(AdminTokenGuard)
+  @UseGuards(AdminGuard)
   @ApiBearerAuth()
   @ApiCreatedResponse({ type: EventView })
   create(@Body() dto: CreateEventDto): Promise<EventView> {
@@ -23,7 +23,7 @@ export class EventsController {
   }
 
   @Patch(':id')
-  @UseGuards(AdminTokenGuard)
+  @UseGuards(AdminGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: EventView, description: 'Changed; every gateway applies the new admission rate within moments' })
   @ApiNotFoundResponse({ type: ErrorView })

@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView, UpdateEventDto } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
+import { SeatDemand } from '../insights/seat-demand.js';
 import { EventCatalog } from './event-catalog.js';
 import type { EventRow } from './event-row.js';
 import { EventsRepository } from './events.repository.js';
@@ -12,10 +14,16 @@ const STATS_TTL_MS = 250;
 export class EventsService {
   private readonly stats = new Map<number, { at: number; counted: Promise<EventStatsView> }>();
 
-  constructor(private readonly repository: EventsRepository, private readonly catalog: EventCatalog, private readonly seatMaps: SeatMapCache) {}
+  constructor(
+    private readonly repository: EventsRepository,
+    private readonly catalog: EventCatalog,
+    private readonly seatMaps: SeatMapCache,
+    private readonly config: AppConfig,
+    private readonly demand: SeatDemand,
+  ) {}
 
   async create(dto: CreateEventDto): Promise<EventView> {
-    const event = await this.repository.create(dto);
+    const event = await this.repository.create({ ...dto, maxTicketsPerBuyer: dto.maxTicketsPerBuyer ?? this.config.gateway.maxTicketsPerBuyer });
     this.catalog.created(event);
     await this.seatMaps.warmNew(event);
     return toView(event);
@@ -37,7 +45,9 @@ export class EventsService {
   }
 
   async seatMap(id: number): Promise<CachedSeatMap> {
-    return this.seatMaps.read(await this.catalog.get(id));
+    const event = await this.catalog.get(id);
+    this.demand.seatMapRead(event);
+    return this.seatMaps.read(event);
   }
 
   /** Seats and bookings by status from PostgreSQL (the cold-read pool), shared by concurrent askers. */
@@ -63,7 +73,7 @@ export class EventsService {
 }
 
 function toView(event: EventRow): EventView {
-  const view: EventView = { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols };
+  const view: EventView = { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols, maxTicketsPerBuyer: event.maxTicketsPerBuyer };
   if (event.admissionRatePerSecond !== undefined) view.admissionRatePerSecond = event.admissionRatePerSecond;
   return view;
 }

@@ -1,7 +1,7 @@
 import type { SseStream } from './sse-stream.js';
 import { RING_BATCHES, SeatFeed, type SeatSubscriber } from './seat-feed.js';
 
-const event = { id: 1, name: 'feed', rows: 10, cols: 10 };
+const event = { id: 1, name: 'feed', rows: 10, cols: 10, maxTicketsPerBuyer: 10 };
 const frame = (version: number) => Buffer.from(`v${version}`);
 
 /** A subscriber whose stream records what it is sent. */

@@ -45,7 +45,8 @@ export class SseStreams implements OnApplicationBootstrap, BeforeApplicationShut
     raw.writeHead(200, {
       ...(reply.getHeaders() as OutgoingHttpHeaders),
       'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
+      // A buyer's place in a queue is theirs alone: no shared cache may keep it (RFC 6750 §2.3 asks it of token URLs too).
+      'cache-control': kind === 'queue' ? 'private, no-cache, no-transform' : 'no-cache, no-transform',
       // nginx (and ingress-nginx) pass such a response on as it comes instead of buffering it.
       'x-accel-buffering': 'no',
     });

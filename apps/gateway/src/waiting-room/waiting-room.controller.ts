@@ -1,17 +1,23 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiQuery, ApiServiceUnavailableResponse, ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorView, QueueTicketView } from '@app/contracts';
-import { Buyer } from '../bookings/buyer.js';
+import { Buyer, BuyerGuard, OpenedByEventSource } from '../auth/auth.guards.js';
 import { EventIdPipe } from '../events/event-id.pipe.js';
 import { SseStreams } from '../stream/sse-streams.js';
 import { QueueWatchers } from './queue-watchers.js';
 import { WaitingRoomService } from './waiting-room.service.js';
 
 @ApiTags('waiting room')
-@ApiHeader({ name: 'X-User-Id', required: true, description: 'The buyer' })
+@ApiBearerAuth()
+@ApiHeader({ name: 'X-User-Id', required: false, description: 'The buyer, when AUTH_MODE=header (set by an authenticating proxy); ignored with AUTH_MODE=jwt' })
+@ApiUnauthorizedResponse({ type: ErrorView, description: 'No buyer identity, or an invalid token' })
 @ApiServiceUnavailableResponse({ type: ErrorView, description: 'Redis unavailable; nothing was changed (see Retry-After)' })
 @Controller()
+@UseGuards(BuyerGuard)
 export class WaitingRoomController {
   constructor(private readonly room: WaitingRoomService, private readonly watchers: QueueWatchers, private readonly streams: SseStreams) {}
 
@@ -36,7 +42,13 @@ export class WaitingRoomController {
   }
 
   @Get('queue/:ticketId/stream')
+  @OpenedByEventSource()
   @ApiProduces('text/event-stream')
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'AUTH_MODE=jwt: the bearer token, for clients that cannot send headers (EventSource; RFC 6750 §2.3). Not with an Authorization header (400)',
+  })
   @ApiOkResponse({ description: 'Server-Sent Events: `event: queue`, data as GET /queue/{ticketId} answers it, first at once and then whenever it changes' })
   @ApiForbiddenResponse({ type: ErrorView, description: "Another buyer's ticket" })
   @ApiNotFoundResponse({ type: ErrorView })

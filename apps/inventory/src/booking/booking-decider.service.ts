@@ -4,12 +4,12 @@ import { AppConfig } from '@app/config';
 import type { BookingRequestedV1 } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
 import { contextFrom, linkTo, traced } from '@app/observability';
-import { type Grid, SeatStateReader } from '@app/seat-map';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
 import type { TracedRequest } from './booking.batcher.js';
-import { type BookingDecision, BookingRepository, type HoldTerms, type SeatClaim } from './booking.repository.js';
+import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from './booking.repository.js';
+import { BuyerTickets } from './buyer-tickets.js';
 import { FreeSeats, seatLabel } from './seat-allocator.js';
 
 /** Claim rounds for best-available requests that lost seats to another inventory replica in the same instant. */
@@ -19,21 +19,20 @@ const CLAIM_ROUNDS = 3;
 export type Problems = Map<string, Error | undefined>;
 
 /**
- * Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats HELD or is REJECTED.
- * The HELD ones then go on to the payment saga.
+ * Decides a batch of booking requests in one PostgreSQL transaction: each gets all its seats HELD or is REJECTED
+ * (no seats, or over its buyer's cap). The HELD ones then go on to the payment saga.
  */
 @Injectable()
 export class BookingDecider {
   private readonly logger = new Logger(BookingDecider.name);
   private readonly holdTerms: HoldTerms;
-  /** Event grids never change: read once. */
-  private readonly grids = new Map<number, Grid>();
+  /** Grids and caps never change: read once per event. */
+  private readonly events = new Map<number, EventTerms>();
 
   constructor(
     private readonly repository: BookingRepository,
     private readonly saga: PaymentSaga,
     private readonly projections: BookingProjections,
-    private readonly reader: SeatStateReader,
     config: AppConfig,
   ) {
     const { holdTtlSeconds, paymentTimeoutMs, paymentMaxAttempts } = config.saga;
@@ -47,36 +46,46 @@ export class BookingDecider {
   }
 
   private async decide(batch: TracedRequest[]): Promise<Problems> {
-    const requests = batch.map(({ request }) => request);
     const traceParents = new Map(batch.map(({ request, traceParent }) => [request.bookingId, traceParent]));
-    const problems: Problems = new Map(requests.map((request) => [request.bookingId, undefined]));
-    const unique = [...new Map(requests.map((request) => [request.bookingId, request])).values()];
-    await this.loadGrids(unique.map((request) => request.eventId));
-    const known = unique.filter((request) => this.grids.has(request.eventId));
-    for (const request of unique) if (!this.grids.has(request.eventId)) problems.set(request.bookingId, new PermanentMessageError(`event ${request.eventId} does not exist`));
+    const problems: Problems = new Map(batch.map(({ request }) => [request.bookingId, undefined]));
+    const unique = [...new Map(batch.map(({ request }) => [request.bookingId, request])).values()];
+    await this.loadEvents(unique.map((request) => request.eventId));
+    const known = unique.filter((request) => this.events.has(request.eventId));
+    for (const request of unique) if (!this.events.has(request.eventId)) problems.set(request.bookingId, new PermanentMessageError(`event ${request.eventId} does not exist`));
     if (known.length === 0) return problems;
 
     const recorded = await this.repository.transaction(async (manager) => {
       const fresh = await this.repository.insertPending(manager, known, traceParents);
-      const decisions = await this.allocate(manager, known.filter((request) => fresh.has(request.bookingId)));
-      return this.repository.recordDecisions(manager, decisions, this.holdTerms);
+      const requests = known.filter((request) => fresh.has(request.bookingId));
+      await this.repository.lockBuyers(manager, requests);
+      const tickets = new BuyerTickets(await this.repository.ticketsOf(manager, requests), (eventId) => this.events.get(eventId)!.maxTicketsPerBuyer);
+      return this.repository.recordDecisions(manager, await this.allocate(manager, requests, tickets), this.holdTerms);
     });
     await this.projections.afterCommit(recorded, 'HELD');
     this.saga.start(recorded.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
     return problems;
   }
 
-  private async allocate(manager: EntityManager, requests: BookingRequestedV1[]): Promise<BookingDecision[]> {
+  private async allocate(manager: EntityManager, requests: BookingRequestedV1[], tickets: BuyerTickets): Promise<BookingDecision[]> {
     const decisions: BookingDecision[] = [];
     let undecided = requests;
     for (let round = 1; round <= CLAIM_ROUNDS && undecided.length > 0; round++) {
       const claims: SeatClaim[] = [];
       for (const [eventId, eventRequests] of groupByEvent(undecided)) {
-        const free = new FreeSeats(this.grids.get(eventId)!, await this.loadFreeSeats(manager, eventId, eventRequests));
+        const free = new FreeSeats(this.events.get(eventId)!.grid, await this.loadFreeSeats(manager, eventId, eventRequests));
         for (const request of eventRequests) {
+          const wanted = request.quantity ?? request.seats!.length;
+          const overCap = tickets.reserve(request, wanted);
+          if (overCap) {
+            decisions.push(rejected(request, overCap));
+            continue;
+          }
           const allocation = request.seats ? free.allocateExact(request.seats) : free.allocateBest(request.quantity!);
-          if ('reason' in allocation) decisions.push(rejected(request, allocation.reason));
-          else claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
+          if ('seats' in allocation) claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
+          else {
+            tickets.release(request, wanted);
+            decisions.push(rejected(request, allocation.reason));
+          }
         }
       }
       const won = countByBooking(await this.repository.claimSeats(manager, claims));
@@ -88,8 +97,12 @@ export class BookingDecider {
       const lost = new Set(losers);
       undecided = [];
       for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
-        if (!lost.has(request.bookingId)) decisions.push(held(request, claims));
-        else if (request.seats) decisions.push(rejected(request, `seats taken meanwhile: ${request.seats.map(seatLabel).join(', ')}`));
+        if (!lost.has(request.bookingId)) {
+          decisions.push(held(request, claims));
+          continue;
+        }
+        tickets.release(request, wanted.get(request.bookingId)!);
+        if (request.seats) decisions.push(rejected(request, `seats taken meanwhile: ${request.seats.map(seatLabel).join(', ')}`));
         else undecided.push(request);
       }
     }
@@ -102,9 +115,9 @@ export class BookingDecider {
     return this.repository.findFreeAmong(manager, eventId, requests.flatMap((request) => request.seats ?? []));
   }
 
-  private async loadGrids(eventIds: number[]): Promise<void> {
-    const missing = [...new Set(eventIds)].filter((id) => !this.grids.has(id));
-    if (missing.length > 0) for (const [id, grid] of await this.reader.grids(missing)) this.grids.set(id, grid);
+  private async loadEvents(eventIds: number[]): Promise<void> {
+    const missing = [...new Set(eventIds)].filter((id) => !this.events.has(id));
+    if (missing.length > 0) for (const [id, terms] of await this.repository.eventTerms(missing)) this.events.set(id, terms);
   }
 }
 

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { SeatMapModule } from '@app/seat-map';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ProjectionModule } from '../projection/projection.module.js';
 import { SagaModule } from '../saga/saga.module.js';
@@ -10,7 +9,7 @@ import { BookingRepository } from './booking.repository.js';
 
 /** Booking requests to decisions: seats HELD or the booking REJECTED, in batches; HELD ones go on to the saga. */
 @Module({
-  imports: [SeatMapModule, OutboxModule, ProjectionModule, SagaModule],
+  imports: [OutboxModule, ProjectionModule, SagaModule],
   controllers: [BookingRequestConsumer],
   providers: [BookingBatcher, BookingDecider, BookingRepository],
 })

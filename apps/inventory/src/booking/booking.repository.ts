@@ -3,7 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BookingRecord, bookingColumns, type BookingRow, SEAT_PRICE_CENTS, toBookingRecord } from '@app/booking';
 import type { BookingRequestedV1, BookingStatus, Seat } from '@app/contracts';
+import type { Grid } from '@app/seat-map';
 import { outboxRowsFor } from '../outbox/outbox-rows.js';
+import { buyerKey } from './buyer-tickets.js';
+
+type BuyerOfEvent = Pick<BookingRequestedV1, 'eventId' | 'userId'>;
 
 export interface SeatClaim extends Seat {
   eventId: number;
@@ -15,6 +19,11 @@ export interface BookingDecision {
   status: BookingStatus;
   seats: Seat[];
   reason: string | null;
+}
+
+export interface EventTerms {
+  grid: Grid;
+  maxTicketsPerBuyer: number;
 }
 
 export interface HoldTerms {
@@ -55,6 +64,54 @@ export class BookingRepository {
       ],
     );
     return new Set(rows.map((row) => row.id));
+  }
+
+  /** Grid and per-buyer cap of events (they do not change once created). */
+  async eventTerms(eventIds: number[]): Promise<Map<number, EventTerms>> {
+    const rows: { id: string; rows: number; cols: number; max_tickets_per_buyer: number }[] = await this.dataSource.query(
+      'SELECT id, rows, cols, max_tickets_per_buyer FROM events WHERE id = ANY($1::bigint[])',
+      [eventIds],
+    );
+    return new Map(rows.map((row) => [Number(row.id), { grid: { rows: row.rows, cols: row.cols }, maxTicketsPerBuyer: row.max_tickets_per_buyer }]));
+  }
+
+  /**
+   * Serialises the decisions about these buyers of these events across transactions and replicas, so that the count
+   * that follows sees every ticket of theirs committed before. Safe under concurrency: transaction-scoped advisory
+   * locks, taken in one order (a rare deadlock between orders is retried as a transient failure).
+   */
+  async lockBuyers(manager: EntityManager, requests: BuyerOfEvent[]): Promise<void> {
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(b.event_id || ':' || b.user_id, 0))
+       FROM (SELECT DISTINCT event_id, user_id FROM unnest($1::bigint[], $2::text[]) AS u(event_id, user_id) ORDER BY 1, 2) b`,
+      [requests.map((r) => r.eventId), requests.map((r) => r.userId)],
+    );
+  }
+
+  /**
+   * The buyers of one event whose lock {@link lockBuyers} would take that are free now, locked for this transaction;
+   * the others are left out. For transactions that already hold seat rows, where waiting on a buyer's lock could
+   * deadlock with a decision that holds it and waits for those seats.
+   */
+  async tryLockBuyers(manager: EntityManager, eventId: number, userIds: string[]): Promise<string[]> {
+    const rows: { user_id: string }[] = await manager.query(
+      `SELECT user_id FROM (SELECT DISTINCT user_id FROM unnest($2::text[]) AS u(user_id) ORDER BY 1) b
+       WHERE pg_try_advisory_xact_lock(hashtextextended($1::bigint || ':' || b.user_id, 0))`,
+      [eventId, userIds],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  /** HELD and CONFIRMED seats per `<eventId>:<userId>`; run after lockBuyers, as a statement of its own (a new snapshot). */
+  async ticketsOf(manager: EntityManager, requests: BuyerOfEvent[]): Promise<Map<string, number>> {
+    const rows: { event_id: string; user_id: string; seats: number }[] = await manager.query(
+      `SELECT b.event_id, b.user_id, sum(jsonb_array_length(b.seats))::int AS seats
+       FROM bookings b JOIN (SELECT DISTINCT * FROM unnest($1::bigint[], $2::text[]) AS u(event_id, user_id)) u ON b.event_id = u.event_id AND b.user_id = u.user_id
+       WHERE b.status IN ('HELD', 'CONFIRMED')
+       GROUP BY b.event_id, b.user_id`,
+      [requests.map((r) => r.eventId), requests.map((r) => r.userId)],
+    );
+    return new Map(rows.map((row) => [buyerKey({ eventId: Number(row.event_id), userId: row.user_id }), row.seats]));
   }
 
   /**

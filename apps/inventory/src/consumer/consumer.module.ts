@@ -21,7 +21,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
         return new AmqpServer({
           url: config.rabbitmq.url,
           declare: (channel) => declareBookingTopology(channel, topology),
-          queues: topology.shardQueues,
+          // Which shard queues: ShardOwnership decides, and changes it as replicas come and go.
+          queues: [],
           handles: [BookingRequestedV1.name, BookingCancelRequestedV1.name],
           prefetch: config.rabbitmq.prefetch,
           maxBatch: config.inventory.batchSize,

@@ -52,7 +52,10 @@ export class BookingProjections {
 
   private async projectSeats(bookings: BookingRecord[], status: SeatStatus, committedAt: number): Promise<void> {
     const byEvent = new Map<number, Seat[]>();
-    for (const booking of bookings) if (booking.seats.length > 0) byEvent.set(booking.eventId, [...(byEvent.get(booking.eventId) ?? []), ...booking.seats]);
+    for (const booking of bookings) {
+      const seats = status === 'AVAILABLE' ? stillFree(booking) : booking.seats;
+      if (seats.length > 0) byEvent.set(booking.eventId, [...(byEvent.get(booking.eventId) ?? []), ...seats]);
+    }
     if (byEvent.size === 0) return;
     try {
       await this.loadGrids([...byEvent.keys()]);
@@ -67,4 +70,11 @@ export class BookingProjections {
     const missing = eventIds.filter((id) => !this.grids.has(id));
     if (missing.length > 0) for (const [id, grid] of await this.reader.grids(missing)) this.grids.set(id, grid);
   }
+}
+
+/** The seats a released booking gave back, less those a waitlist booking took at once (that one projects them HELD). */
+function stillFree(booking: BookingRecord): Seat[] {
+  const passedOn = booking.seatsPassedOn;
+  if (!passedOn) return booking.seats;
+  return booking.seats.filter((seat) => !passedOn.some((taken) => taken.row === seat.row && taken.col === seat.col));
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PaymentModule } from '@app/payment';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { ProjectionModule } from '../projection/projection.module.js';
+import { WaitlistModule } from '../waitlist/waitlist.module.js';
 import { BookingCancelConsumer } from './booking-cancel.consumer.js';
 import { DecisionBacklog } from './decision-backlog.js';
 import { PaymentSaga } from './payment.saga.js';
@@ -11,7 +12,7 @@ import { TransitionBatcher } from './transition.batcher.js';
 
 /** HELD bookings to their end: payment, confirmation or compensation, expiry, cancellation, refunds. */
 @Module({
-  imports: [PaymentModule, OutboxModule, ProjectionModule],
+  imports: [PaymentModule, OutboxModule, ProjectionModule, WaitlistModule],
   controllers: [BookingCancelConsumer],
   providers: [DecisionBacklog, PaymentSaga, SagaRepository, SagaSweeper, TransitionBatcher],
   exports: [DecisionBacklog, PaymentSaga],

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BookingRecord, bookingColumns, type BookingRow, toBookingRecord, type Transition, TRANSITIONS } from '@app/booking';
 import { outboxRowsFor } from '../outbox/outbox-rows.js';
+import { WaitlistHandover } from '../waitlist/waitlist-handover.js';
 
 export interface PaymentDue {
   bookingId: string;
@@ -11,28 +12,37 @@ export interface PaymentDue {
   traceParent?: string;
 }
 
-/** Every saga transition is one transaction: the booking, its seats and its outbox events change together. */
+/** A saga transaction, and the waitlist bookings made in it from the seats it gave back. */
+interface SagaTransaction {
+  manager: EntityManager;
+  handedOver: BookingRecord[];
+}
+
+/**
+ * Every saga transition is one transaction: the booking, its seats and its outbox events change together, and seats
+ * it gives back go to the waitlist in that same transaction.
+ */
 @Injectable()
 export class SagaRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly waitlist: WaitlistHandover) {}
 
   /** Several transitions of different bookings in one transaction (group commit of payment results). */
   transitionAll(groups: [Transition, string[]][]): Promise<BookingRecord[]> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.transaction(async (tx) => {
       const changed: BookingRecord[] = [];
-      for (const [transition, ids] of groups) changed.push(...(await this.apply(manager, ids, transition)));
+      for (const [transition, ids] of groups) changed.push(...(await this.apply(tx, ids, transition)));
       return changed;
     });
   }
 
   /** HELD bookings past their deadline become EXPIRED. Safe with several replicas: SKIP LOCKED splits the work. */
   expireDue(limit: number): Promise<BookingRecord[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const due: { id: string }[] = await manager.query(
+    return this.transaction(async (tx) => {
+      const due: { id: string }[] = await tx.manager.query(
         `SELECT id FROM bookings WHERE status = 'HELD' AND hold_expires_at < now() ORDER BY hold_expires_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
-      return this.apply(manager, due.map((row) => row.id), TRANSITIONS.expire);
+      return this.apply(tx, due.map((row) => row.id), TRANSITIONS.expire);
     });
   }
 
@@ -55,8 +65,8 @@ export class SagaRepository {
    * records a CANCELLED row, so the request, when it comes, finds the id taken and books nothing.
    */
   cancel(bookingId: string, eventId: number, userId: string, requestedAt: string): Promise<BookingRecord[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const [tombstone]: BookingRow[] = await manager.query(
+    return this.transaction(async (tx) => {
+      const [tombstone]: BookingRow[] = await tx.manager.query(
         `WITH cancelled AS (
            INSERT INTO bookings (id, event_id, user_id, status, reason, created_at, updated_at)
            VALUES ($1, $2, $3, 'CANCELLED', 'cancelled by the buyer before it was decided', $4, now())
@@ -66,7 +76,7 @@ export class SagaRepository {
         [bookingId, eventId, userId, requestedAt],
       );
       if (tombstone) return [toBookingRecord(tombstone)];
-      return this.apply(manager, [bookingId], TRANSITIONS.cancel, userId);
+      return this.apply(tx, [bookingId], TRANSITIONS.cancel, userId);
     });
   }
 
@@ -90,11 +100,19 @@ export class SagaRepository {
     await this.dataSource.query(`UPDATE bookings SET refund_pending = true WHERE id = $1 AND status <> 'CONFIRMED'`, [bookingId]);
   }
 
+  /** Runs `work` in a transaction; after its commit, the read side learns of the waitlist bookings made in it. */
+  private async transaction(work: (tx: SagaTransaction) => Promise<BookingRecord[]>): Promise<BookingRecord[]> {
+    const handedOver: BookingRecord[] = [];
+    const changed = await this.dataSource.transaction((manager) => work({ manager, handedOver }));
+    await this.waitlist.afterCommit(handedOver);
+    return changed;
+  }
+
   /**
    * One statement: the `status = ANY(from)` guard makes concurrent transitions of one booking (payment result vs.
    * expiry vs. cancellation) exclusive — the loser changes nothing — and the seats follow their booking.
    */
-  private async apply(manager: EntityManager, ids: string[], transition: Transition, userId?: string): Promise<BookingRecord[]> {
+  private async apply({ manager, handedOver }: SagaTransaction, ids: string[], transition: Transition, userId?: string): Promise<BookingRecord[]> {
     if (ids.length === 0) return [];
     const rows: BookingRow[] = await manager.query(
       `WITH changed AS (
@@ -109,6 +127,8 @@ export class SagaRepository {
        SELECT * FROM changed`,
       [ids, transition.to, transition.reason ?? null, transition.refund ?? false, transition.from, transition.seats, userId ?? null],
     );
-    return rows.map(toBookingRecord);
+    const changed = rows.map(toBookingRecord);
+    if (transition.seats === 'AVAILABLE') handedOver.push(...(await this.waitlist.afterRelease(manager, changed)));
+    return changed;
   }
 }

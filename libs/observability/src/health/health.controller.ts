@@ -1,10 +1,11 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Optional, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { type HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '@app/config';
 import { RedisService } from '@app/redis';
 import { BrokerHealth } from './broker-health.js';
+import { ReplicaHealth } from './replica-health.js';
 
 export interface Readiness {
   status: 'ok' | 'degraded' | 'error';
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly broker: BrokerHealth,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
+    @Optional() private readonly replica?: ReplicaHealth,
   ) {}
 
   /**
@@ -36,19 +38,21 @@ export class HealthController {
   }
 
   /**
-   * PostgreSQL and RabbitMQ are required (503 without them), and a consumer must be making progress; Redis only
-   * speeds things up, so without it the app stays ready and says `degraded`.
+   * PostgreSQL and RabbitMQ are required (503 without them), and a consumer must be making progress; Redis and a
+   * read replica only speed things up, so without them the app stays ready and says `degraded`.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const redis = { status: this.redis.connected ? 'up' : 'down' };
+    const optional = { redis, ...(this.replica ? { replica: { ...this.replica.replicaState } } : {}) };
     try {
       const { details } = await this.health.check([() => this.database.pingCheck('postgres', { timeout: 1500 }), () => this.brokerCheck(), () => this.consumerCheck()]);
-      return { status: this.redis.connected ? 'ok' : 'degraded', details: { ...details, redis } };
+      const degraded = !this.redis.connected || this.replica?.replicaState.status === 'degraded';
+      return { status: degraded ? 'degraded' : 'ok', details: { ...details, ...optional } };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       void reply.status(503).header('retry-after', '5');
-      return { status: 'error', details: { ...(error.getResponse() as HealthCheckResult).details, redis } };
+      return { status: 'error', details: { ...(error.getResponse() as HealthCheckResult).details, ...optional } };
     }
   }
 
