@@ -17,6 +17,7 @@ describe('start-up', () => {
       'BuyerCaps1764300000000',
       'Waitlist1764500000000',
       'SeatDemand1764500000001',
+      'EventAdmissionRate1764600000000',
       'InventoryMembers1764700000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
