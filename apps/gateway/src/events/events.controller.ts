@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModel
 import type { FastifyReply } from 'fastify';
 import { CreateEventDto, ErrorView, EventDetailsView, EventStatsView, EventView, SeatMapView, UpdateEventDto } from '@app/contracts';
 import { AdminGuard } from '../auth/auth.guards.js';
-import { EventIdPipe } from './event-id.pipe.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
 import { EventsService } from './events.service.js';
 
 @ApiTags('events')

@@ -3,9 +3,9 @@ import { AppConfig } from '@app/config';
 import type { CreateEventDto, EventDetailsView, EventStatsView, EventView, UpdateEventDto } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
 import { SeatDemand } from '../insights/seat-demand.js';
-import { EventCatalog } from './event-catalog.js';
-import type { EventRow } from './event-row.js';
-import { EventsRepository } from './events.repository.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import type { EventRow } from '../catalog/event-row.js';
+import { EventsRepository } from '../catalog/events.repository.js';
 
 /** Stats are counted in PostgreSQL at most this often per event; concurrent askers share one count. */
 const STATS_TTL_MS = 250;

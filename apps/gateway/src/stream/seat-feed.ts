@@ -1,4 +1,4 @@
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import type { SseStream } from './sse-stream.js';
 
 /** Recent change batches kept per event for resuming streams (Last-Event-ID): at most this many … */

@@ -2,8 +2,8 @@ import { Controller, Get, Headers, Param, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorView } from '@app/contracts';
-import { EventCatalog } from '../events/event-catalog.js';
-import { EventIdPipe } from '../events/event-id.pipe.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
 import { SeatStreamHub } from './seat-stream.hub.js';
 import { SseStreams } from './sse-streams.js';
 

@@ -3,7 +3,7 @@ import { PeriodicTask } from '@app/common';
 import { parseSeatsChangedNotice, SeatProjection, type SeatsChangedNotice } from '@app/seat-map';
 import { SeatMapCache } from '../availability/seat-map.cache.js';
 import type { SeatMapSnapshot } from '../availability/seat-map.snapshot.js';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { NoticeBus } from '../notices/notice-bus.js';
 import { SeatFeed, type SeatSubscriber } from './seat-feed.js';
 import { batchFrame, snapshotFrame } from './seat-frames.js';

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { Counter } from 'prom-client';
 import { type AdmissionRefusal, DeferredCounter, METRIC } from '@app/observability';
 import type { Refusal } from '../availability/refusal.js';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { AdmissionTokens } from './admission-token.js';
 import { type AdmissionPass, TICKET_USED, withTicketHeld } from './ticket-hold.js';
 import { WaitingRoomQueue } from './waiting-room.queue.js';

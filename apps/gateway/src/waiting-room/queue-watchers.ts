@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PeriodicTask } from '@app/common';
-import { EventCatalog } from '../events/event-catalog.js';
-import type { EventRow } from '../events/event-row.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { sseFrame, type SseStream } from '../stream/sse-stream.js';
 import { SseStreams } from '../stream/sse-streams.js';
 import type { TicketState } from './waiting-room.queue.js';

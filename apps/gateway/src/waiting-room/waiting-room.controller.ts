@@ -6,7 +6,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorView, QueueTicketView } from '@app/contracts';
 import { Buyer, BuyerGuard, OpenedByEventSource } from '../auth/auth.guards.js';
-import { EventIdPipe } from '../events/event-id.pipe.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
 import { SseStreams } from '../stream/sse-streams.js';
 import { QueueWatchers } from './queue-watchers.js';
 import { WaitingRoomService } from './waiting-room.service.js';

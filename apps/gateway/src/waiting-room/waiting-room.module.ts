@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { RedisModule } from '@app/redis';
 import { AuthModule } from '../auth/auth.module.js';
-import { EventsModule } from '../events/events.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { StreamModule } from '../stream/stream.module.js';
 import { AdmissionGate } from './admission-gate.js';
 import { AdmissionTokens } from './admission-token.js';
@@ -13,7 +13,7 @@ import { WaitingRoomService } from './waiting-room.service.js';
 
 /** Virtual waiting rooms: the queues, their followers over SSE, and the admission check of the booking path. */
 @Module({
-  imports: [AuthModule, EventsModule, RedisModule, StreamModule],
+  imports: [AuthModule, CatalogModule, RedisModule, StreamModule],
   controllers: [WaitingRoomController],
   providers: [
     { provide: AdmissionTokens, useFactory: (config: AppConfig) => new AdmissionTokens(config.waitingRoom.tokenSecret), inject: [AppConfig] },

@@ -5,8 +5,8 @@ import type { Counter, Histogram } from 'prom-client';
 import { AppConfig } from '@app/config';
 import type { QueueTicketView } from '@app/contracts';
 import { METRIC } from '@app/observability';
-import { EventCatalog } from '../events/event-catalog.js';
-import type { EventRow } from '../events/event-row.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { AdmissionTokens } from './admission-token.js';
 import { type QueueAnswer, type TicketState, WaitingRoomQueue } from './waiting-room.queue.js';
 
