@@ -7,9 +7,9 @@ import { contextFrom, linkTo, traced } from '@app/observability';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
-import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from './booking.repository.js';
-import { BuyerTickets } from './buyer-tickets.js';
-import { FreeSeats, seatLabel } from './seat-allocator.js';
+import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../allocation/booking.repository.js';
+import { BuyerTickets } from '../allocation/buyer-tickets.js';
+import { FreeSeats, seatLabel } from '../allocation/seat-allocator.js';
 
 export interface TracedRequest {
   request: BookingRequestedV1;

@@ -7,9 +7,9 @@ import type { BookingRecord } from '@app/booking';
 import { AppConfig } from '@app/config';
 import { BookingRequestedV1 } from '@app/contracts';
 import { METRIC } from '@app/observability';
-import { BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../booking/booking.repository.js';
-import { buyerKey } from '../booking/buyer-tickets.js';
-import { FreeSeats } from '../booking/seat-allocator.js';
+import { BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../allocation/booking.repository.js';
+import { buyerKey } from '../allocation/buyer-tickets.js';
+import { FreeSeats } from '../allocation/seat-allocator.js';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { type WaitingBuyer, WaitlistRepository } from './waitlist.repository.js';
 
