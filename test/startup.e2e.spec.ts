@@ -19,6 +19,7 @@ describe('start-up', () => {
       'SeatDemand1764500000001',
       'EventAdmissionRate1764600000000',
       'InventoryMembers1764700000000',
+      'DistributionLayout1764800000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);

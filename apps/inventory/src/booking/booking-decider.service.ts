@@ -67,7 +67,8 @@ export class BookingDecider {
       return this.repository.recordDecisions(manager, await this.allocate(manager, requests, tickets), this.holdTerms);
     });
     await this.projections.afterCommit(recorded, 'HELD');
-    this.saga.start(recorded.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
+    const onHold = recorded.filter((booking) => booking.status === 'HELD');
+    this.saga.start(onHold.map(({ bookingId, eventId, amountCents }) => ({ bookingId, eventId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
     return problems;
   }
 
@@ -95,11 +96,10 @@ export class BookingDecider {
       }
       const won = countByBooking(await this.repository.claimSeats(manager, claims));
       const wanted = countByBooking(claims);
-      const losers = [...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId));
-      await this.repository.releaseClaims(manager, losers);
-      if (losers.length > 0) this.logger.debug(`round ${round}: ${losers.length} bookings lost seats to a concurrent transaction`);
+      const lost = new Set([...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId)));
+      await this.repository.releaseClaims(manager, claims.filter((claim) => lost.has(claim.bookingId)));
+      if (lost.size > 0) this.logger.debug(`round ${round}: ${lost.size} bookings lost seats to a concurrent transaction`);
 
-      const lost = new Set(losers);
       undecided = [];
       for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
         if (!lost.has(request.bookingId)) {
@@ -144,9 +144,9 @@ function countByBooking(claims: SeatClaim[]): Map<string, number> {
 
 function held(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
   const seats = claims.filter((claim) => claim.bookingId === request.bookingId).map(({ row, col }) => ({ row, col }));
-  return { bookingId: request.bookingId, status: 'HELD', seats, reason: null };
+  return { bookingId: request.bookingId, eventId: request.eventId, status: 'HELD', seats, reason: null };
 }
 
 function rejected(request: BookingRequestedV1, reason: string): BookingDecision {
-  return { bookingId: request.bookingId, status: 'REJECTED', seats: [], reason };
+  return { bookingId: request.bookingId, eventId: request.eventId, status: 'REJECTED', seats: [], reason };
 }
