@@ -1,5 +1,6 @@
 import { JwtIssuer } from '../tools/jwt-issuer.js';
 import { GatewayClient } from './support/api.js';
+import { SseClient } from './support/sse.js';
 import { TestEnvironment, waitFor } from './support/test-system.js';
 
 const ADMIN_TOKEN = 'machine-admin-token-0123456789';
@@ -70,6 +71,31 @@ describe('AUTH_MODE=jwt: buyers are who their tokens say', () => {
     expect((await api.request('POST', '/events', { body, headers: asBearer(ADMIN_TOKEN) })).status).toBe(201);
     expect((await api.request('POST', '/events', { body, headers: asBearer(await issuer.sign('fan')) })).status).toBe(403);
     expect((await api.request('POST', '/events', { body })).status).toBe(401);
+  });
+
+  it('should let an EventSource follow its queue ticket with ?access_token= (its own ticket, on the stream route only, one way only)', async () => {
+    const created = await api.request('POST', '/events', { body: { name: 'Queued', rows: 1, cols: 1, admissionRatePerSecond: 1 }, headers: asBearer(ADMIN_TOKEN) });
+    const fan = await issuer.sign('queue-fan');
+    const { ticketId } = (await api.request('POST', `/events/${created.body.id}/queue`, { headers: asBearer(fan) })).body;
+    const streamUrl = (token: string) => `${api.baseUrl}/queue/${ticketId}/stream?access_token=${encodeURIComponent(token)}`;
+    const refusal = async (opened: Promise<SseClient>) => {
+      const client = await opened;
+      client.close();
+      return [client.status, client.response.headers['www-authenticate']];
+    };
+    const follower = await SseClient.open(streamUrl(fan));
+    try {
+      expect([follower.status, follower.response.headers['cache-control']]).toEqual([200, expect.stringContaining('private')]);
+      const first = await follower.next();
+      expect([first.event, first.data.ticketId]).toEqual(['queue', ticketId]);
+    } finally {
+      follower.close();
+    }
+    expect(await refusal(SseClient.open(streamUrl(await issuer.sign('queue-stranger'))))).toEqual([403, undefined]);
+    expect(await refusal(SseClient.open(streamUrl(await issuer.sign('queue-fan', { expiresIn: -60 }))))).toEqual([401, 'Bearer error="invalid_token"']);
+    expect(await refusal(SseClient.open(streamUrl(fan), asBearer(fan)))).toEqual([400, 'Bearer error="invalid_request"']);
+    const elsewhere = await api.request('GET', `/queue/${ticketId}?access_token=${encodeURIComponent(fan)}`);
+    expect([elsewhere.status, elsewhere.headers.get('www-authenticate')]).toEqual([401, 'Bearer error="invalid_token"']);
   });
 
   it('should show and cancel a booking for its buyer only: another buyer gets 404, nobody 401', async () => {

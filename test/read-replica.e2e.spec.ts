@@ -18,9 +18,9 @@ async function on<T = Record<string, unknown>>(cluster: PostgresCluster, sql: st
   }
 }
 
-/** Scans of the seats table that the replica itself has counted: only the gateway's stale reads query it there. */
-const seatScansOn = async (replica: PostgresCluster) =>
-  Number((await on<{ scans: string }>(replica, `SELECT seq_scan + coalesce(idx_scan, 0) AS scans FROM pg_stat_user_tables WHERE relname = 'seats'`))[0].scans);
+/** Scans of the seats table that the replica itself has counted, on the partitions read: only the gateway's stale reads query it there. */
+const SEAT_SCANS = `SELECT sum(seq_scan + coalesce(idx_scan, 0)) AS scans FROM pg_stat_user_tables WHERE relid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'seats'::regclass)`;
+const seatScansOn = async (replica: PostgresCluster) => Number((await on<{ scans: string }>(replica, SEAT_SCANS))[0].scans);
 
 /** The last statement of each connection the gateway's stale reads hold open on the replica (its pg_stat_activity). */
 const lastQueriesOfReads = async (replica: PostgresCluster) =>

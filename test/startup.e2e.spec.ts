@@ -17,7 +17,9 @@ describe('start-up', () => {
       'BuyerCaps1764300000000',
       'Waitlist1764500000000',
       'SeatDemand1764500000001',
+      'EventAdmissionRate1764600000000',
       'InventoryMembers1764700000000',
+      'DistributionLayout1764800000000',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);

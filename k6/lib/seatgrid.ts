@@ -141,6 +141,21 @@ export interface SeatMap {
   seats: string[];
 }
 
+/** GET /queue/{ticketId} and POST /events/{id}/queue answer this (waiting-room events only). */
+export interface QueueTicket {
+  ticketId: string;
+  eventId: number;
+  /** Place in the join order, 1 for the first buyer. */
+  number: number;
+  /** 0 once admitted. */
+  position: number;
+  admitted: boolean;
+  state: 'waiting' | 'admitted' | 'expired' | 'used' | 'open';
+  estimatedWaitSeconds: number;
+  admissionToken?: string;
+  expiresAt?: string;
+}
+
 export function isTerminal(status: string): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
@@ -188,7 +203,7 @@ export const BASE_URL = (env('BASE_URL') ?? 'http://localhost:3000').replace(/\/
  * `endpoint` is a short stable tag for thresholds such as http_req_duration{endpoint:seat_map};
  * `name` groups URLs that embed ids so each event or booking does not become its own time series.
  */
-export type Endpoint = 'event_create' | 'event_get' | 'seat_map' | 'stats' | 'booking_create' | 'booking_get';
+export type Endpoint = 'event_create' | 'event_get' | 'seat_map' | 'stats' | 'booking_create' | 'booking_get' | 'queue_join' | 'queue_get';
 
 function tags(endpoint: Endpoint, name: string): Record<string, string> {
   return { endpoint, name };
@@ -236,10 +251,13 @@ export function abort(message: string): never {
 // API calls
 // ---------------------------------------------------------------------------------------------
 
-/** POST /events; aborts the run if the event cannot be created, since nothing else can run. */
-export function createEvent(name: string, grid: Grid): EventInfo {
+/**
+ * POST /events, through a waiting room admitting `admissionRatePerSecond` buyers a second when given; aborts the
+ * run if the event cannot be created, since nothing else can run.
+ */
+export function createEvent(name: string, grid: Grid, admissionRatePerSecond?: number): EventInfo {
   const headers = { 'Content-Type': 'application/json', ...adminHeaders() };
-  const res = http.post(`${BASE_URL}/events`, JSON.stringify({ name, rows: grid.rows, cols: grid.cols }), {
+  const res = http.post(`${BASE_URL}/events`, JSON.stringify({ name, rows: grid.rows, cols: grid.cols, admissionRatePerSecond }), {
     headers,
     tags: tags('event_create', 'POST /events'),
   });
@@ -323,10 +341,14 @@ export interface BookingAttempt {
   durationMs: number;
 }
 
-/** POST /bookings. 202 → accepted, 409 → refused (expected), anything else → error. */
-export function book(eventId: number, userId: string, request: BookingRequest, idempotencyKey?: string): BookingAttempt {
+/**
+ * POST /bookings. 202 → accepted, 409 → refused (expected), anything else → error (a 403 of a waiting room
+ * included: `admissionToken` is sent as X-Admission-Token).
+ */
+export function book(eventId: number, userId: string, request: BookingRequest, idempotencyKey?: string, admissionToken?: string): BookingAttempt {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...buyerHeaders(userId) };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
+  if (admissionToken) headers['X-Admission-Token'] = admissionToken;
   const res = http.post(`${BASE_URL}/bookings`, JSON.stringify({ eventId, ...request }), {
     headers,
     tags: tags('booking_create', 'POST /bookings'),
@@ -351,6 +373,32 @@ export function recordIntake(attempt: BookingAttempt): void {
   metrics.bookingErrors.add(attempt.outcome === 'error');
   if (attempt.outcome === 'accepted') metrics.accepted.add(1);
   if (attempt.outcome === 'refused') metrics.refused.add(1);
+}
+
+function queueTicketOf(res: Response): QueueTicket | undefined {
+  const body = parseJson(res);
+  const ok = (res.status === 200 || res.status === 201) && isRecord(body) && typeof body.ticketId === 'string' && typeof body.number === 'number';
+  return ok ? (body as unknown as QueueTicket) : undefined;
+}
+
+/** POST /events/{id}/queue: the buyer's ticket (its current one when it joined before). */
+export function joinQueue(eventId: number, userId: string): { res: Response; ticket?: QueueTicket } {
+  const res = http.post(`${BASE_URL}/events/${eventId}/queue`, null, {
+    headers: buyerHeaders(userId),
+    tags: tags('queue_join', 'POST /events/{id}/queue'),
+  });
+  track(res);
+  return { res, ticket: queueTicketOf(res) };
+}
+
+/** GET /queue/{ticketId}: the ticket's place, or its admission token once admitted. */
+export function getQueueTicket(ticketId: string, userId: string): { res: Response; ticket?: QueueTicket } {
+  const res = http.get(`${BASE_URL}/queue/${encodeURIComponent(ticketId)}`, {
+    headers: buyerHeaders(userId),
+    tags: tags('queue_get', 'GET /queue/{ticketId}'),
+  });
+  track(res);
+  return { res, ticket: queueTicketOf(res) };
 }
 
 export function getBooking(bookingId: string, userId: string): { res: Response; booking?: Booking } {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1';
+import { CONFIG_ENV_NAMES } from '@app/config';
 import { APP_COMMANDS, findOrThrow, readRepoFile, renderKustomize, ROOT } from './manifests.js';
 
 describe('docs/deployment.md', () => {
@@ -27,5 +28,19 @@ describe('docs/deployment.md', () => {
     ]) {
       expect(docs).toContain(command);
     }
+  });
+});
+
+describe('README.md', () => {
+  const readme = readRepoFile('README.md');
+
+  it('should have a configuration row for every variable the apps read', () => {
+    expect(CONFIG_ENV_NAMES.filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
+  });
+
+  it('should only name source files and documents that exist', () => {
+    const mentioned = readme.match(/(?<![\w/.-])((apps|libs|docs|test|bench|k6|tools|k8s|deploy)\/[\w./-]*\.(ts|md|mjs|json|yaml|yml))/g) ?? [];
+    expect(mentioned.length).toBeGreaterThan(5);
+    expect([...new Set(mentioned)].filter((file) => !existsSync(path.join(ROOT, file)))).toEqual([]);
   });
 });

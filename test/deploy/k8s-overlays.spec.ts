@@ -99,6 +99,7 @@ describe('k8s/overlays/local', () => {
         [
           ['/events', 'gateway'],
           ['/bookings', 'gateway'],
+          ['/queue', 'gateway'],
         ],
       ],
     ]);

@@ -8,6 +8,8 @@ import { EventsModule } from './events/events.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { BookingPublisher } from './publishing/booking.publisher.js';
 import { PublishingModule } from './publishing/publishing.module.js';
+import { StreamModule } from './stream/stream.module.js';
+import { WaitingRoomModule } from './waiting-room/waiting-room.module.js';
 import { WaitlistModule } from './waitlist/waitlist.module.js';
 
 @Module({})
@@ -21,6 +23,8 @@ export class GatewayModule {
         DatabaseModule.forRoot({ reads: true }),
         EventsModule,
         BookingsModule,
+        StreamModule,
+        WaitingRoomModule,
         WaitlistModule,
         InsightsModule,
         ObservabilityModule.forApp(BookingPublisher, PublishingModule, ReadReplicaModule),

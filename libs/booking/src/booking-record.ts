@@ -18,6 +18,20 @@ export interface BookingRecord {
   seatsPassedOn?: Seat[];
 }
 
+/**
+ * What names one booking in SQL: its id, and the event that PostgreSQL partitions bookings (and their seats and outbox
+ * events) by, so that a statement given both reads only that event's partition.
+ */
+export type BookingKey = Pick<BookingRecord, 'bookingId' | 'eventId'>;
+
+/**
+ * Parameters for `event_id = ANY($a::bigint[]) AND <booking id column> = ANY($b::uuid[])`: the events let PostgreSQL
+ * read only their partitions, and the ids, unique on their own, pick the rows.
+ */
+export function bookingKeyArrays(bookings: BookingKey[]): [number[], string[]] {
+  return [bookings.map((booking) => booking.eventId), bookings.map((booking) => booking.bookingId)];
+}
+
 export interface BookingRow {
   id: string;
   event_id: string;

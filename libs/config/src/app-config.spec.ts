@@ -152,3 +152,31 @@ describe('configuration errors', () => {
     expect(refusal({ RABBITMQ_URL: `amqp//seatgrid:${SECRET}@broker:5672` }).message).toContain('amqp//***@broker:5672');
   });
 });
+
+describe('loadConfig for the waiting room', () => {
+  const QUEUE_SECRET = 'a-queue-token-secret-of-32-characters!';
+
+  it('should let admission tokens live 5 minutes unless told otherwise', () => {
+    expect(loadConfig({}).waitingRoom.tokenTtlSeconds).toBe(300);
+    expect(loadConfig({ QUEUE_TOKEN_TTL_SECONDS: '60' }).waitingRoom.tokenTtlSeconds).toBe(60);
+    expect(refusal({ QUEUE_TOKEN_TTL_SECONDS: '0' }).variables).toEqual(['QUEUE_TOKEN_TTL_SECONDS']);
+  });
+
+  it('should sign admission tokens with QUEUE_TOKEN_SECRET when set', () => {
+    expect(loadConfig({ QUEUE_TOKEN_SECRET: QUEUE_SECRET, ADMIN_TOKEN: TOKEN }).waitingRoom.tokenSecret).toBe(QUEUE_SECRET);
+  });
+
+  it('should otherwise derive the key from ADMIN_TOKEN: the same on every gateway, never the admin token itself', () => {
+    const secret = loadConfig({ ADMIN_TOKEN: TOKEN }).waitingRoom.tokenSecret;
+    expect(secret).toBe(loadConfig({ ADMIN_TOKEN: TOKEN, GATEWAY_PORT: '8080' }).waitingRoom.tokenSecret);
+    expect(secret).not.toContain(TOKEN);
+    expect(secret).not.toBe(loadConfig({ ADMIN_TOKEN: 'another-long-enough-secret' }).waitingRoom.tokenSecret);
+    expect(secret).not.toBe(loadConfig({}).waitingRoom.tokenSecret);
+  });
+
+  it('should name a short QUEUE_TOKEN_SECRET without showing it', () => {
+    const error = refusal({ QUEUE_TOKEN_SECRET: 'short-queue-secret' });
+    expect(error.variables).toEqual(['QUEUE_TOKEN_SECRET']);
+    expect(error.message).not.toContain('short-queue-secret');
+  });
+});

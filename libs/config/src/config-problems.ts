@@ -1,5 +1,5 @@
 import type { ValidationError } from 'class-validator';
-import type { EnvDto } from './app-config.js';
+import type { EnvDto } from './env.dto.js';
 
 /** The entry points of the SeatGrid image; each may have start-up rules of its own. */
 export type SeatGridApp = 'gateway' | 'inventory' | 'migrate';
@@ -17,7 +17,7 @@ export interface ConfigProblem {
 }
 
 /** Variables whose whole value is a secret. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'QUEUE_TOKEN_SECRET']);
 
 /** Everything before the last "@" of a URL is user information (a password, often): masked, whatever the URL's shape. */
 const USER_INFO = /^([^/@]*\/\/)?.*@/s;

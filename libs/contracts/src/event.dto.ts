@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from './limits.js';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { MAX_ADMISSION_RATE, MAX_GRID_SIDE, MAX_TICKETS_PER_BUYER } from './limits.js';
+
+const ADMISSION_RATE_DESCRIPTION = 'Sell through a virtual waiting room admitting this many buyers a second: POST /bookings then needs X-Admission-Token';
 
 export class CreateEventDto {
   @ApiProperty({ example: 'Arctic Monkeys, Wembley', maxLength: 200 })
@@ -18,6 +20,17 @@ export class CreateEventDto {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_TICKETS_PER_BUYER, description: 'HELD or CONFIRMED seats one buyer may have for this event (default: MAX_TICKETS_PER_BUYER)' })
   @IsOptional() @IsInt() @Min(1) @Max(MAX_TICKETS_PER_BUYER)
   maxTicketsPerBuyer?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ADMISSION_RATE, example: 200, description: ADMISSION_RATE_DESCRIPTION })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_ADMISSION_RATE)
+  admissionRatePerSecond?: number;
+}
+
+/** PATCH /events/{id}: what an admin may change while an event sells. */
+export class UpdateEventDto {
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: MAX_ADMISSION_RATE, example: 200, description: `${ADMISSION_RATE_DESCRIPTION}; null removes the waiting room` })
+  @ValidateIf((dto: UpdateEventDto) => dto.admissionRatePerSecond !== null) @IsInt() @Min(1) @Max(MAX_ADMISSION_RATE)
+  admissionRatePerSecond: number | null;
 }
 
 export class EventView {
@@ -27,6 +40,7 @@ export class EventView {
   @ApiProperty() cols: number;
   @ApiProperty() totalSeats: number;
   @ApiProperty({ example: 10 }) maxTicketsPerBuyer: number;
+  @ApiPropertyOptional({ description: 'Set when the event sells through a waiting room' }) admissionRatePerSecond?: number;
 }
 
 export class SeatCounts {

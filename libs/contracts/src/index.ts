@@ -4,5 +4,6 @@ export * from './event.dto.js';
 export * from './insights.views.js';
 export * from './limits.js';
 export * from './messages/index.js';
+export * from './queue.views.js';
 export * from './schema.js';
 export * from './waitlist.views.js';

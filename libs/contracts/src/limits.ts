@@ -9,3 +9,5 @@ export const MAX_TICKETS_PER_BUYER = 100;
 /** Buyer ids: from `X-User-Id` or a token's `sub`, and in every message that names a buyer. */
 export const USER_ID_PATTERN = '^[\\w.:@|-]{1,128}$';
 export const USER_ID_RULE = '1-128 letters, digits or . _ : @ | -';
+/** Buyers a waiting room admits a second, at most. */
+export const MAX_ADMISSION_RATE = 100_000;

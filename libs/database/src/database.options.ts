@@ -7,7 +7,9 @@ import { DecidedAtOutboxPruned1764200000000 } from './migrations/1764200000000-d
 import { BuyerCaps1764300000000 } from './migrations/1764300000000-buyer-caps.js';
 import { Waitlist1764500000000 } from './migrations/1764500000000-waitlist.js';
 import { SeatDemand1764500000001 } from './migrations/1764500000001-seat-demand.js';
+import { EventAdmissionRate1764600000000 } from './migrations/1764600000000-event-admission-rate.js';
 import { InventoryMembers1764700000000 } from './migrations/1764700000000-inventory-members.js';
+import { DistributionLayout1764800000000 } from './migrations/1764800000000-distribution-layout.js';
 
 /** Listed explicitly (no glob) so that the same list works from sources, tests and the built app. */
 export const MIGRATIONS = [
@@ -18,7 +20,9 @@ export const MIGRATIONS = [
   BuyerCaps1764300000000,
   Waitlist1764500000000,
   SeatDemand1764500000001,
+  EventAdmissionRate1764600000000,
   InventoryMembers1764700000000,
+  DistributionLayout1764800000000,
 ];
 
 /** The cold-read pool: stats, booking views, seat maps while Redis is down. Apart, so that it can never starve intake or health. */

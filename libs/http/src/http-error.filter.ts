@@ -33,7 +33,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const headers = (exception as { headers?: Record<string, string> } | undefined)?.headers;
     if (exception instanceof HttpException && headers) void reply.headers(headers);
     if (statusCode >= 500 && statusCode !== HttpStatus.SERVICE_UNAVAILABLE) {
-      this.logger.error(`${request.method} ${request.url} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
+      // The path without its query: a query may carry an access token (the queue stream's `access_token`).
+      this.logger.error(`${request.method} ${request.url.split('?', 1)[0]} failed [${request.id}]`, exception instanceof Error ? exception.stack : String(exception));
     }
     // Every 503 means "a dependency is out, come back soon": say when.
     if (statusCode === HttpStatus.SERVICE_UNAVAILABLE && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));

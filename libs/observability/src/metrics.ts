@@ -39,6 +39,14 @@ export const METRIC = {
   projectionRepairs: 'seatgrid_projection_repairs_total',
   noticesDropped: 'seatgrid_notices_dropped_total',
   pendingDemand: 'seatgrid_pending_demand_seats',
+  // Live seat map and waiting room (gateway)
+  sseStreamsOpen: 'seatgrid_sse_streams_open',
+  sseEventsSent: 'seatgrid_sse_events_sent_total',
+  sseDrops: 'seatgrid_sse_drops_total',
+  queueJoins: 'seatgrid_queue_joins_total',
+  queueAdmissions: 'seatgrid_queue_admissions_total',
+  queueWait: 'seatgrid_queue_wait_seconds',
+  admissionRefusals: 'seatgrid_admission_refusals_total',
   // PostgreSQL pool (both apps)
   dbPool: 'seatgrid_db_pool_connections',
   // Read replica (gateway)
@@ -66,6 +74,12 @@ export const REFUSAL_REASONS = [
   'overload',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+/** The two kinds of Server-Sent Events stream: an event's seat changes, and a buyer's place in a waiting room. */
+export type StreamKind = 'seats' | 'queue';
+/** Why a stream was cut by the gateway: too much unsent, or unable to take anything for too long. */
+export type StreamDropReason = 'backlog' | 'stalled';
+/** Why a booking for an event with a waiting room was refused (403) before anything else was checked. */
+export type AdmissionRefusal = 'missing' | 'invalid' | 'expired' | 'not_yours' | 'used';
 export type PaymentOutcome = 'charged' | 'declined' | 'timeout' | 'error';
 export type DeadLetterReason = 'permanent' | 'retries_exhausted';
 export type CompensationKind = 'seats_released' | 'refund';
@@ -105,6 +119,13 @@ export const METRIC_PROVIDERS = [
   makeCounterProvider({ name: METRIC.projectionRepairs, help: 'Redis seat projections found drifted from PostgreSQL and rewritten' }),
   makeCounterProvider({ name: METRIC.noticesDropped, help: 'Pub/sub notices ignored as malformed or implausible, by channel', labelNames: ['channel'] }),
   makeGaugeProvider({ name: METRIC.pendingDemand, help: 'Seats asked for by bookings this gateway accepted and the inventory has not decided yet' }),
+  makeGaugeProvider({ name: METRIC.sseStreamsOpen, help: 'Server-Sent Events streams open on this gateway, by kind', labelNames: ['stream'] }),
+  makeCounterProvider({ name: METRIC.sseEventsSent, help: 'Server-Sent Events written to streams (heartbeats excluded), by kind', labelNames: ['stream'] }),
+  makeCounterProvider({ name: METRIC.sseDrops, help: 'Streams cut because the client did not keep up, by kind and reason', labelNames: ['stream', 'reason'] }),
+  makeCounterProvider({ name: METRIC.queueJoins, help: 'Buyers who joined a waiting room (a repeated join of a valid ticket excluded)' }),
+  makeCounterProvider({ name: METRIC.queueAdmissions, help: 'Waiting-room tickets admitted (summed over gateways: each admission is counted by the gateway that made it)' }),
+  makeHistogramProvider({ name: METRIC.queueWait, help: 'Time from joining a waiting room to being seen admitted', buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600] }),
+  makeCounterProvider({ name: METRIC.admissionRefusals, help: 'Bookings refused (403) for want of a valid admission token, by reason', labelNames: ['reason'] }),
   makeGaugeProvider({ name: METRIC.dbPool, help: 'PostgreSQL pool connections by state', labelNames: ['state'] }),
   makeGaugeProvider({ name: METRIC.replicaLag, help: 'How far the read replica is behind the primary (NaN while it cannot be measured)' }),
   makeCounterProvider({ name: METRIC.staleReads, help: 'Reads that tolerate staleness, by where they were served', labelNames: ['served_by'] }),

@@ -1,17 +1,27 @@
-import { type CanActivate, createParamDecorator, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, ForbiddenException, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { BuyerIdentity } from './buyer-identity.service.js';
 
 type WithBuyer = FastifyRequest & { buyer?: string };
 
+const EVENT_SOURCE = 'seatgrid:event-source';
+
+/**
+ * Marks a Server-Sent Events route that a browser's EventSource opens: its BuyerGuard also takes the token as the
+ * `access_token` query parameter in jwt mode (see BuyerIdentity.eventSourceBuyerOf). No other route does.
+ */
+export const OpenedByEventSource = () => SetMetadata(EVENT_SOURCE, true);
+
 /** Routes that show or change a buyer's data: the caller must be a buyer (401 otherwise), known to `@Buyer()`. */
 @Injectable()
 export class BuyerGuard implements CanActivate {
-  constructor(private readonly identity: BuyerIdentity) {}
+  constructor(private readonly identity: BuyerIdentity, private readonly reflector: Reflector) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<WithBuyer>();
-    request.buyer = await this.identity.buyerOf(request);
+    const eventSource = this.reflector.get<boolean | undefined>(EVENT_SOURCE, context.getHandler()) === true;
+    request.buyer = await (eventSource ? this.identity.eventSourceBuyerOf(request) : this.identity.buyerOf(request));
     return true;
   }
 }

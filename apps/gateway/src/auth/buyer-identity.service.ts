@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '@app/config';
 import { USER_ID_PATTERN, USER_ID_RULE } from '@app/contracts';
-import { InvalidTokenError, TokenVerifier } from './token-verifier.js';
+import { InvalidTokenError, InvalidTokenRequestError, TokenVerifier } from './token-verifier.js';
 
 const USER_ID = new RegExp(USER_ID_PATTERN);
 const BEARER = /^Bearer (.+)$/i;
@@ -21,8 +21,20 @@ export class BuyerIdentity {
   /** The buyer; synchronous when it is already known (header mode, a token verified before). 401 without one. */
   buyerOf(request: FastifyRequest): string | Promise<string> {
     if (this.config.auth.mode === 'header') return headerBuyer(request);
-    const verified = this.tokens.verify(bearerOf(request) ?? missingToken());
-    return verified instanceof Promise ? verified.then((token) => token.subject) : verified.subject;
+    return this.subjectOf(bearerOf(request) ?? missingToken());
+  }
+
+  /**
+   * The buyer of a route that a browser's EventSource opens. EventSource cannot send headers, so in jwt mode the token
+   * may come as the `access_token` query parameter instead (RFC 6750 §2.3), verified the same way; one way only.
+   */
+  eventSourceBuyerOf(request: FastifyRequest): string | Promise<string> {
+    const inQuery = (request.query as Record<string, unknown> | undefined)?.access_token;
+    if (this.config.auth.mode === 'header' || inQuery === undefined) return this.buyerOf(request);
+    if (typeof inQuery !== 'string' || request.headers.authorization !== undefined) {
+      throw new InvalidTokenRequestError('send the access token once: in the Authorization header or as the access_token parameter');
+    }
+    return this.subjectOf(inQuery);
   }
 
   /**
@@ -36,6 +48,11 @@ export class BuyerIdentity {
     if (!this.adminToken) return true;
     if (bearer === undefined) throw new UnauthorizedException('Authorization: Bearer <admin token> is required');
     return false;
+  }
+
+  private subjectOf(token: string): string | Promise<string> {
+    const verified = this.tokens.verify(token);
+    return verified instanceof Promise ? verified.then(({ subject }) => subject) : verified.subject;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { AppConfig } from '@app/config';
@@ -14,6 +14,11 @@ export interface VerifiedToken {
 /** 401 with the challenge RFC 6750 asks for, whatever was wrong with the token (missing, expired, foreign…). */
 export class InvalidTokenError extends UnauthorizedException {
   readonly headers = { 'www-authenticate': 'Bearer error="invalid_token"' };
+}
+
+/** 400 with the challenge RFC 6750 asks for when a request sends its token more than one way. */
+export class InvalidTokenRequestError extends BadRequestException {
+  readonly headers = { 'www-authenticate': 'Bearer error="invalid_request"' };
 }
 
 /** Signature algorithms accepted: RS256 and ES256; `none` and anything else are refused. */

@@ -6,7 +6,7 @@ import { PeriodicTask } from '@app/common';
 import type { CreateBookingRequest, Seat } from '@app/contracts';
 import { DeferredCounter, METRIC } from '@app/observability';
 import { parseSeatsChangedNotice, SEAT_CODE, seatCode, seatIndex, SeatProjection } from '@app/seat-map';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { NoticeBus } from '../notices/notice-bus.js';
 import { AvailabilityCounters } from './availability-counters.js';
 import { BuyerTickets } from './buyer-tickets.js';

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StaleReads } from '@app/database/replica/index.js';
 import { type CacheName, type CacheResult, METRIC } from '@app/observability';
 import { countSeats, encodeSeatMap, type Grid, SeatProjection, type SeatsChangedNotice, SeatStateReader } from '@app/seat-map';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { AvailabilityCounters } from './availability-counters.js';
 import { SeatMapSnapshot } from './seat-map.snapshot.js';
 

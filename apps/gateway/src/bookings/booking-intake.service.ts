@@ -9,7 +9,7 @@ import { BrokerUnavailableError } from '@app/messaging';
 import { type Context, contextFrom, DeferredCounter, inSpan, METRIC, NO_TRACE, SpanKind, traced, traceHeaders, tracingEnabled } from '@app/observability';
 import { AvailabilityCheck } from '../availability/availability-check.js';
 import type { Refusal } from '../availability/refusal.js';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { BookingPublisher } from '../publishing/booking.publisher.js';
 import { BookingRateLimiter } from './booking-rate-limiter.js';
 import { IdempotencyRepository } from './idempotency.repository.js';

@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags,
+  ApiAcceptedResponse, ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
@@ -9,9 +9,10 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BookingAcceptedView, BookingView, bookingShapeProblem, type CreateBookingRequest, CreateBookingSchema, ErrorView, seatsOutsideGrid } from '@app/contracts';
 import { type Refusal, refusalBody } from '../availability/refusal.js';
-import { EventCatalog } from '../events/event-catalog.js';
-import type { EventRow } from '../events/event-row.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { SeatDemand } from '../insights/seat-demand.js';
+import { AdmissionGate, type AdmissionDenial, deny, isAdmissionDenial } from '../waiting-room/admission-gate.js';
 import { BookingIntake } from './booking-intake.service.js';
 import { BookingStatusService } from './booking-status.service.js';
 import { Buyer, BuyerGuard } from '../auth/auth.guards.js';
@@ -34,6 +35,7 @@ export class BookingsController {
     private readonly catalog: EventCatalog,
     private readonly identity: BuyerIdentity,
     private readonly demand: SeatDemand,
+    private readonly admissions: AdmissionGate,
   ) {}
 
   /**
@@ -46,6 +48,8 @@ export class BookingsController {
   @RouteSchema({ body: CreateBookingSchema })
   @ApiBody({ schema: CreateBookingSchema as object })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key (and user) answers the same booking; kept 24 hours or more' })
+  @ApiHeader({ name: 'X-Admission-Token', required: false, description: 'Required for events with a waiting room: the admissionToken of GET /queue/{ticketId}' })
+  @ApiForbiddenResponse({ type: ErrorView, description: 'The event has a waiting room and X-Admission-Token is missing, invalid, expired, used or not this buyer\'s; `queue` names the path to join' })
   @ApiUnprocessableEntityResponse({ type: ErrorView, description: 'The Idempotency-Key was used with another body' })
   @ApiAcceptedResponse({ type: BookingAcceptedView, description: 'Stored by the broker; poll the Location for the outcome' })
   @ApiNotFoundResponse({ type: ErrorView, description: 'Unknown event' })
@@ -94,15 +98,21 @@ export class BookingsController {
     this.demand.attempted(event, body.seats); // every attempt, refused at once or accepted
     const intake = { buyer, address: request.ip, requestId: request.id, headers: request.headers };
     const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-    if (idempotencyKey !== undefined) return this.intake.acceptOnce(event, body, { ...intake, idempotencyKey }).then((answer) => answerWith(reply, answer, request.id));
-    const refused = this.intake.refusalFor(event, body, buyer);
-    if (refused) return refuse(reply, refused, request.id);
-    return this.intake.accept(event, body, intake).then((answer) => answerWith(reply, answer, request.id));
+    // One property check for events without a waiting room.
+    const admission = event.admissionRatePerSecond === undefined ? undefined : this.admissions.check(event, buyer, request.headers['x-admission-token'], idempotencyKey);
+    if (admission && isAdmissionDenial(admission)) return deny(reply, admission, request.id);
+    if (idempotencyKey === undefined) {
+      const refused = this.intake.refusalFor(event, body, buyer);
+      if (refused) return refuse(reply, refused, request.id);
+    }
+    const accept = idempotencyKey === undefined ? () => this.intake.accept(event, body, intake) : () => this.intake.acceptOnce(event, body, { ...intake, idempotencyKey });
+    return (admission ? this.admissions.spend(admission, accept) : accept()).then((answer) => answerWith(reply, answer, request.id));
   }
 }
 
-function answerWith(reply: FastifyReply, answer: string | Refusal, requestId: string): void {
+function answerWith(reply: FastifyReply, answer: string | Refusal | AdmissionDenial, requestId: string): void {
   if (typeof answer === 'string') accepted(reply, answer);
+  else if (isAdmissionDenial(answer)) deny(reply, answer, requestId);
   else refuse(reply, answer, requestId);
 }
 

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiProduces, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateEventDto, ErrorView, EventDetailsView, EventStatsView, EventView, SeatMapView } from '@app/contracts';
+import { CreateEventDto, ErrorView, EventDetailsView, EventStatsView, EventView, SeatMapView, UpdateEventDto } from '@app/contracts';
 import { AdminGuard } from '../auth/auth.guards.js';
-import { EventIdPipe } from './event-id.pipe.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
 import { EventsService } from './events.service.js';
 
 @ApiTags('events')
@@ -20,6 +20,15 @@ export class EventsController {
   @ApiCreatedResponse({ type: EventView })
   create(@Body() dto: CreateEventDto): Promise<EventView> {
     return this.events.create(dto);
+  }
+
+  @Patch(':id')
+  @UseGuards(AdminGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: EventView, description: 'Changed; every gateway applies the new admission rate within moments' })
+  @ApiNotFoundResponse({ type: ErrorView })
+  update(@Param('id', EventIdPipe) id: number, @Body() dto: UpdateEventDto): Promise<EventView> {
+    return this.events.update(id, dto);
   }
 
   @Get(':id')

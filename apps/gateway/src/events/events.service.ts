@@ -1,11 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '@app/config';
-import type { CreateEventDto, EventDetailsView, EventStatsView, EventView } from '@app/contracts';
+import type { CreateEventDto, EventDetailsView, EventStatsView, EventView, UpdateEventDto } from '@app/contracts';
 import { type CachedSeatMap, SeatMapCache } from '../availability/seat-map.cache.js';
 import { SeatDemand } from '../insights/seat-demand.js';
-import { EventCatalog } from './event-catalog.js';
-import type { EventRow } from './event-row.js';
-import { EventsRepository } from './events.repository.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import type { EventRow } from '../catalog/event-row.js';
+import { EventsRepository } from '../catalog/events.repository.js';
 
 /** Stats are counted in PostgreSQL at most this often per event; concurrent askers share one count. */
 const STATS_TTL_MS = 250;
@@ -26,6 +26,14 @@ export class EventsService {
     const event = await this.repository.create({ ...dto, maxTicketsPerBuyer: dto.maxTicketsPerBuyer ?? this.config.gateway.maxTicketsPerBuyer });
     this.catalog.created(event);
     await this.seatMaps.warmNew(event);
+    return toView(event);
+  }
+
+  /** Changes the admission rate (null removes the waiting room); every gateway applies it within moments. */
+  async update(id: number, dto: UpdateEventDto): Promise<EventView> {
+    const event = await this.repository.setAdmissionRate(id, dto.admissionRatePerSecond);
+    if (!event) throw new NotFoundException(`event ${id} not found`);
+    this.catalog.updated(event);
     return toView(event);
   }
 
@@ -65,5 +73,7 @@ export class EventsService {
 }
 
 function toView(event: EventRow): EventView {
-  return { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols, maxTicketsPerBuyer: event.maxTicketsPerBuyer };
+  const view: EventView = { id: event.id, name: event.name, rows: event.rows, cols: event.cols, totalSeats: event.rows * event.cols, maxTicketsPerBuyer: event.maxTicketsPerBuyer };
+  if (event.admissionRatePerSecond !== undefined) view.admissionRatePerSecond = event.admissionRatePerSecond;
+  return view;
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ErrorView, InsightsView } from '@app/contracts';
-import { EventCatalog } from '../events/event-catalog.js';
-import { EventIdPipe } from '../events/event-id.pipe.js';
-import { EventsRepository } from '../events/events.repository.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
+import { EventsRepository } from '../catalog/events.repository.js';
 import { DemandSink } from './demand-sink.js';
 
 @ApiTags('insights')

@@ -6,7 +6,7 @@ import { AppConfig } from '@app/config';
 import type { Seat } from '@app/contracts';
 import { type FlushOutcome, METRIC } from '@app/observability';
 import { seatIndex } from '@app/seat-map';
-import type { EventRow } from '../events/event-row.js';
+import type { EventRow } from '../catalog/event-row.js';
 import { type DemandBatch, DemandSink } from './demand-sink.js';
 
 interface EventDemand {

@@ -15,19 +15,20 @@ export interface NoticeHandler<T> {
 
 /**
  * The gateway's one Redis subscription: the inventory's change notices and other gateways' announcements, each
- * channel parsed defensively (anyone who can publish can send anything) and handed to its handler. A handler that
- * throws loses that notice only; the reconcilers repair what a lost notice leaves behind.
+ * channel parsed defensively (anyone who can publish can send anything) and handed to its handlers, in the order they
+ * registered (handlers sharing a parser share one parse). A handler that throws loses that notice only; the
+ * reconcilers repair what a lost notice leaves behind.
  */
 @Injectable()
 export class NoticeBus implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly handlers = new Map<string, NoticeHandler<unknown>>();
+  private readonly handlers = new Map<string, NoticeHandler<unknown>[]>();
   private subscriber?: Redis;
 
   constructor(private readonly redis: RedisService, @InjectMetric(METRIC.noticesDropped) private readonly dropped: Counter<'channel'>) {}
 
   /** Register before the application bootstraps. */
   on<T>(channel: string, handler: NoticeHandler<T>): void {
-    this.handlers.set(channel, handler as NoticeHandler<unknown>);
+    this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler as NoticeHandler<unknown>]);
   }
 
   onApplicationBootstrap(): void {
@@ -41,13 +42,19 @@ export class NoticeBus implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   private deliver(channel: string, raw: string): void {
-    const handler = this.handlers.get(channel);
-    if (!handler) return;
-    const notice = handler.parse(raw);
-    if (notice === undefined) {
-      this.dropped.inc({ channel: handler.name });
-      return;
+    let parsedBy: NoticeHandler<unknown>['parse'] | undefined;
+    let notice: unknown;
+    for (const handler of this.handlers.get(channel) ?? []) {
+      if (handler.parse !== parsedBy) {
+        parsedBy = handler.parse;
+        notice = handler.parse(raw);
+        if (notice === undefined) this.dropped.inc({ channel: handler.name });
+      }
+      if (notice !== undefined) this.handle(handler, notice);
     }
+  }
+
+  private handle(handler: NoticeHandler<unknown>, notice: unknown): void {
     try {
       handler.handle(notice);
     } catch {

@@ -4,8 +4,8 @@ import {
 } from '@nestjs/swagger';
 import { ErrorView, JoinWaitlistDto, WaitlistEntryView } from '@app/contracts';
 import { Buyer, BuyerGuard } from '../auth/auth.guards.js';
-import { EventCatalog } from '../events/event-catalog.js';
-import { EventIdPipe } from '../events/event-id.pipe.js';
+import { EventCatalog } from '../catalog/event-catalog.js';
+import { EventIdPipe } from '../catalog/event-id.pipe.js';
 import { WaitlistRepository } from './waitlist.repository.js';
 
 /** The waitlist of a sold-out event: seats that come back are booked for the first buyer in line they fit. */

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
-import { EventsModule } from '../events/events.module.js';
+import { CatalogModule } from '../catalog/catalog.module.js';
 import { WaitlistController } from './waitlist.controller.js';
 import { WaitlistRepository } from './waitlist.repository.js';
 
-@Module({ imports: [AuthModule, EventsModule], controllers: [WaitlistController], providers: [WaitlistRepository] })
+@Module({ imports: [AuthModule, CatalogModule], controllers: [WaitlistController], providers: [WaitlistRepository] })
 export class WaitlistModule {}

@@ -7,10 +7,15 @@ import { contextFrom, linkTo, traced } from '@app/observability';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
-import type { TracedRequest } from './booking.batcher.js';
-import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from './booking.repository.js';
-import { BuyerTickets } from './buyer-tickets.js';
-import { FreeSeats, seatLabel } from './seat-allocator.js';
+import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../allocation/booking.repository.js';
+import { BuyerTickets } from '../allocation/buyer-tickets.js';
+import { FreeSeats, seatLabel } from '../allocation/seat-allocator.js';
+
+export interface TracedRequest {
+  request: BookingRequestedV1;
+  /** W3C traceparent of the message, kept with the booking so that its saga joins the trace. */
+  traceParent?: string;
+}
 
 /** Claim rounds for best-available requests that lost seats to another inventory replica in the same instant. */
 const CLAIM_ROUNDS = 3;
@@ -62,7 +67,8 @@ export class BookingDecider {
       return this.repository.recordDecisions(manager, await this.allocate(manager, requests, tickets), this.holdTerms);
     });
     await this.projections.afterCommit(recorded, 'HELD');
-    this.saga.start(recorded.filter((booking) => booking.status === 'HELD').map(({ bookingId, amountCents }) => ({ bookingId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
+    const onHold = recorded.filter((booking) => booking.status === 'HELD');
+    this.saga.start(onHold.map(({ bookingId, eventId, amountCents }) => ({ bookingId, eventId, amountCents: amountCents!, traceParent: traceParents.get(bookingId) })));
     return problems;
   }
 
@@ -90,11 +96,10 @@ export class BookingDecider {
       }
       const won = countByBooking(await this.repository.claimSeats(manager, claims));
       const wanted = countByBooking(claims);
-      const losers = [...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId));
-      await this.repository.releaseClaims(manager, losers);
-      if (losers.length > 0) this.logger.debug(`round ${round}: ${losers.length} bookings lost seats to a concurrent transaction`);
+      const lost = new Set([...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId)));
+      await this.repository.releaseClaims(manager, claims.filter((claim) => lost.has(claim.bookingId)));
+      if (lost.size > 0) this.logger.debug(`round ${round}: ${lost.size} bookings lost seats to a concurrent transaction`);
 
-      const lost = new Set(losers);
       undecided = [];
       for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
         if (!lost.has(request.bookingId)) {
@@ -139,9 +144,9 @@ function countByBooking(claims: SeatClaim[]): Map<string, number> {
 
 function held(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
   const seats = claims.filter((claim) => claim.bookingId === request.bookingId).map(({ row, col }) => ({ row, col }));
-  return { bookingId: request.bookingId, status: 'HELD', seats, reason: null };
+  return { bookingId: request.bookingId, eventId: request.eventId, status: 'HELD', seats, reason: null };
 }
 
 function rejected(request: BookingRequestedV1, reason: string): BookingDecision {
-  return { bookingId: request.bookingId, status: 'REJECTED', seats: [], reason };
+  return { bookingId: request.bookingId, eventId: request.eventId, status: 'REJECTED', seats: [], reason };
 }

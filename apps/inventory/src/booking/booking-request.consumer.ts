@@ -4,7 +4,8 @@ import { AppConfig } from '@app/config';
 import { BookingRequestedV1, bookingShapeProblem } from '@app/contracts';
 import { BatchEventPattern, type BatchOutcome, type Delivery, PermanentMessageError, RethrowToTransportFilter } from '@app/messaging';
 import { contextFrom, type Span, SpanKind, SpanStatusCode, startSpan, traceHeaders, tracingEnabled } from '@app/observability';
-import { BookingBatcher, type TracedRequest } from './booking.batcher.js';
+import type { TracedRequest } from './booking-decider.service.js';
+import { BookingBatcher } from './booking.batcher.js';
 
 interface Checked {
   traced: TracedRequest;

@@ -1,19 +1,12 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '@app/config';
-import type { BookingRequestedV1 } from '@app/contracts';
 import { isTransientDatabaseError } from '@app/database';
 import { METRIC } from '@app/observability';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Histogram } from 'prom-client';
 import { DecisionBacklog } from '../saga/decision-backlog.js';
-import { BookingDecider, type Problems } from './booking-decider.service.js';
-
-export interface TracedRequest {
-  request: BookingRequestedV1;
-  /** W3C traceparent of the message, kept with the booking so that its saga joins the trace. */
-  traceParent?: string;
-}
+import { BookingDecider, type Problems, type TracedRequest } from './booking-decider.service.js';
 
 interface Waiting {
   item: TracedRequest;

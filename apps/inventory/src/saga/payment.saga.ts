@@ -28,7 +28,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentSaga.name);
   private readonly limit: LimitFunction;
   /** Payment steps of this process: queued behind the concurrency limit, or running (with their promise). */
-  private readonly queued = new Set<string>();
+  private readonly queued = new Map<string, PaymentDue>();
   private readonly running = new Map<string, Promise<void>>();
   private stopping = false;
 
@@ -49,7 +49,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   start(bookings: PaymentDue[]): void {
     for (const booking of bookings) {
       if (this.stopping || this.queued.has(booking.bookingId)) continue;
-      this.queued.add(booking.bookingId);
+      this.queued.set(booking.bookingId, booking);
       void this.limit(() => this.run(booking));
     }
   }
@@ -62,7 +62,7 @@ export class PaymentSaga implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     this.limit.clearQueue();
-    await this.repository.releaseLeases([...this.queued].filter((bookingId) => !this.running.has(bookingId)));
+    await this.repository.releaseLeases([...this.queued.values()].filter(({ bookingId }) => !this.running.has(bookingId)));
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -77,16 +77,16 @@ export class PaymentSaga implements BeforeApplicationShutdown {
     return work;
   }
 
-  private async settle({ bookingId, amountCents, traceParent }: PaymentDue): Promise<void> {
+  private async settle({ bookingId, eventId, amountCents, traceParent }: PaymentDue): Promise<void> {
     await this.backlog.clear(YIELD_TO_DECISIONS_MS);
     const trace = contextFrom(traceParent ? { traceparent: traceParent } : undefined);
     const outcome = await traced('booking payment', trace, (inner) => this.charge(bookingId, amountCents, inner));
     const transition = TRANSITION_OF_OUTCOME[outcome];
-    const booking = await traced(`booking ${transition.to.toLowerCase()}`, trace, () => this.transitions.apply(bookingId, transition));
+    const booking = await traced(`booking ${transition.to.toLowerCase()}`, trace, () => this.transitions.apply({ bookingId, eventId }, transition));
     const changed = booking ? [booking] : [];
     if (!booking && outcome === 'CHARGED') {
       // Expired or cancelled while we were charging: the buyer must not pay for seats they do not get.
-      await this.repository.requestRefundUnlessConfirmed(bookingId);
+      await this.repository.requestRefundUnlessConfirmed({ bookingId, eventId });
     }
     await this.projections.afterCommit(changed, transition.seats);
   }

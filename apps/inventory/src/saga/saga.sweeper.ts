@@ -49,9 +49,9 @@ export class SagaSweeper implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async refundPending(): Promise<void> {
-    for (const bookingId of await this.repository.pendingRefunds(BATCH)) {
-      if ((await this.provider.refund(bookingId)) === 'REFUNDED') this.compensations.inc({ kind: 'refund' });
-      await this.repository.markRefunded(bookingId);
+    for (const booking of await this.repository.pendingRefunds(BATCH)) {
+      if ((await this.provider.refund(booking.bookingId)) === 'REFUNDED') this.compensations.inc({ kind: 'refund' });
+      await this.repository.markRefunded(booking);
     }
   }
 }

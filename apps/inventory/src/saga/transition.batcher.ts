@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { BookingRecord, Transition } from '@app/booking';
+import type { BookingKey, BookingRecord, Transition } from '@app/booking';
 import { BatchWindow } from '@app/common';
 import { SagaRepository } from './saga.repository.js';
 
 interface Pending {
-  bookingId: string;
+  booking: BookingKey;
   transition: Transition;
   resolve: (changed: BookingRecord | undefined) => void;
   reject: (error: unknown) => void;
@@ -25,16 +25,16 @@ export class TransitionBatcher {
   constructor(private readonly repository: SagaRepository) {}
 
   /** Resolves with the booking as changed, or undefined when it had already left the transition's `from` states. */
-  apply(bookingId: string, transition: Transition): Promise<BookingRecord | undefined> {
-    return new Promise((resolve, reject) => this.window.add('transitions', { bookingId, transition, resolve, reject }));
+  apply(booking: BookingKey, transition: Transition): Promise<BookingRecord | undefined> {
+    return new Promise((resolve, reject) => this.window.add('transitions', { booking, transition, resolve, reject }));
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    const groups = new Map<Transition, string[]>();
-    for (const { bookingId, transition } of batch) groups.set(transition, [...(groups.get(transition) ?? []), bookingId]);
+    const groups = new Map<Transition, BookingKey[]>();
+    for (const { booking, transition } of batch) groups.set(transition, [...(groups.get(transition) ?? []), booking]);
     try {
       const changed = new Map((await this.repository.transitionAll([...groups])).map((booking) => [booking.bookingId, booking]));
-      for (const pending of batch) pending.resolve(changed.get(pending.bookingId));
+      for (const pending of batch) pending.resolve(changed.get(pending.booking.bookingId));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }

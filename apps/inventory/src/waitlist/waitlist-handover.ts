@@ -7,9 +7,9 @@ import type { BookingRecord } from '@app/booking';
 import { AppConfig } from '@app/config';
 import { BookingRequestedV1 } from '@app/contracts';
 import { METRIC } from '@app/observability';
-import { BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../booking/booking.repository.js';
-import { buyerKey } from '../booking/buyer-tickets.js';
-import { FreeSeats } from '../booking/seat-allocator.js';
+import { BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../allocation/booking.repository.js';
+import { buyerKey } from '../allocation/buyer-tickets.js';
+import { FreeSeats } from '../allocation/seat-allocator.js';
 import { BookingProjections } from '../projection/booking-projections.js';
 import { type WaitingBuyer, WaitlistRepository } from './waitlist.repository.js';
 
@@ -46,7 +46,7 @@ export class WaitlistHandover {
    * their seats passed straight on (`seatsPassedOn`), so that the read side never shows those free.
    */
   async afterRelease(manager: EntityManager, released: BookingRecord[]): Promise<BookingRecord[]> {
-    await this.waitlist.expireServed(manager, released.filter((b) => b.status === 'FAILED' || b.status === 'EXPIRED').map((b) => b.bookingId));
+    await this.waitlist.expireServed(manager, released.filter((b) => b.status === 'FAILED' || b.status === 'EXPIRED'));
     const eventIds = [...new Set(released.filter((b) => b.seats.length > 0).map((b) => b.eventId))].sort((a, b) => a - b); // one lock order
     const made: BookingRecord[] = [];
     for (const eventId of eventIds) made.push(...(await this.handOver(manager, eventId)));
@@ -78,12 +78,12 @@ export class WaitlistHandover {
       serving.push({ buyer, bookingId });
       claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId })));
     }
-    const served = await this.claim(manager, claims, serving);
+    const served = await this.claim(manager, eventId, claims, serving);
     if (served.length === 0) return [];
     const requestedAt = new Date().toISOString();
     const requests = served.map(({ buyer, bookingId }) => BookingRequestedV1.create({ bookingId, eventId, userId: buyer.userId, quantity: buyer.quantity, requestedAt }));
     await this.bookings.insertPending(manager, requests, new Map());
-    const decisions = served.map(({ bookingId }) => ({ bookingId, status: 'HELD' as const, seats: claims.filter((c) => c.bookingId === bookingId).map(({ row, col }) => ({ row, col })), reason: null }));
+    const decisions = served.map(({ bookingId }) => ({ bookingId, eventId, status: 'HELD' as const, seats: claims.filter((c) => c.bookingId === bookingId).map(({ row, col }) => ({ row, col })), reason: null }));
     const made = await this.bookings.recordDecisions(manager, decisions, this.holdTerms);
     await this.waitlist.markBooked(manager, eventId, served.map(({ buyer, bookingId }) => ({ entryId: buyer.id, bookingId })));
     return made;
@@ -93,12 +93,12 @@ export class WaitlistHandover {
    * The guarded claim has the last word: a buyer whose seats a concurrent booking took gives back what it got and
    * keeps the place for seats to come.
    */
-  private async claim(manager: EntityManager, claims: SeatClaim[], serving: Serving[]): Promise<Serving[]> {
+  private async claim(manager: EntityManager, eventId: number, claims: SeatClaim[], serving: Serving[]): Promise<Serving[]> {
     if (claims.length === 0) return [];
     const won = new Map<string, number>();
     for (const claim of await this.bookings.claimSeats(manager, claims)) won.set(claim.bookingId, (won.get(claim.bookingId) ?? 0) + 1);
     const lost = serving.filter(({ buyer, bookingId }) => won.get(bookingId) !== buyer.quantity);
-    await this.bookings.releaseClaims(manager, lost.map(({ bookingId }) => bookingId));
+    await this.bookings.releaseClaims(manager, lost.map(({ bookingId }) => ({ bookingId, eventId })));
     return serving.filter((serve) => !lost.includes(serve));
   }
 

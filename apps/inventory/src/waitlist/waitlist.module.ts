@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
-import { BookingRepository } from '../booking/booking.repository.js';
+import { AllocationModule } from '../allocation/allocation.module.js';
 import { ProjectionModule } from '../projection/projection.module.js';
 import { WaitlistHandover } from './waitlist-handover.js';
 import { WaitlistRepository } from './waitlist.repository.js';
 
-/** Hands seats that come back to the waitlist (the booking module imports the saga, so its repository is provided here too). */
+/** Hands seats that come back to the waitlist. */
 @Module({
-  imports: [ProjectionModule],
-  providers: [WaitlistHandover, WaitlistRepository, BookingRepository],
+  imports: [AllocationModule, ProjectionModule],
+  providers: [WaitlistHandover, WaitlistRepository],
   exports: [WaitlistHandover],
 })
 export class WaitlistModule {}

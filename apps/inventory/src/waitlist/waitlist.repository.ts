@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { LOCK_WAITLIST_SQL } from '@app/booking';
+import { type BookingKey, bookingKeyArrays, LOCK_WAITLIST_SQL } from '@app/booking';
 
 export interface WaitingBuyer {
   id: string;
@@ -17,9 +17,12 @@ export class WaitlistRepository {
   }
 
   /** Places whose booking failed or expired are used up. */
-  async expireServed(manager: EntityManager, bookingIds: string[]): Promise<void> {
-    if (bookingIds.length === 0) return;
-    await manager.query(`UPDATE waitlist SET status = 'EXPIRED', updated_at = now() WHERE booking_id = ANY($1::uuid[]) AND status = 'BOOKED'`, [bookingIds]);
+  async expireServed(manager: EntityManager, bookings: BookingKey[]): Promise<void> {
+    if (bookings.length === 0) return;
+    await manager.query(
+      `UPDATE waitlist SET status = 'EXPIRED', updated_at = now() WHERE event_id = ANY($1::bigint[]) AND booking_id = ANY($2::uuid[]) AND status = 'BOOKED'`,
+      bookingKeyArrays(bookings),
+    );
   }
 
   async anyWaiting(manager: EntityManager, eventId: number): Promise<boolean> {

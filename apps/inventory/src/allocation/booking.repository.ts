@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type BookingRecord, bookingColumns, type BookingRow, SEAT_PRICE_CENTS, toBookingRecord } from '@app/booking';
+import { type BookingKey, bookingKeyArrays, type BookingRecord, bookingColumns, type BookingRow, SEAT_PRICE_CENTS, toBookingRecord } from '@app/booking';
 import type { BookingRequestedV1, BookingStatus, Seat } from '@app/contracts';
 import type { Grid } from '@app/seat-map';
 import { outboxRowsFor } from '../outbox/outbox-rows.js';
@@ -14,8 +14,7 @@ export interface SeatClaim extends Seat {
   bookingId: string;
 }
 
-export interface BookingDecision {
-  bookingId: string;
+export interface BookingDecision extends BookingKey {
   status: BookingStatus;
   seats: Seat[];
   reason: string | null;
@@ -51,7 +50,7 @@ export class BookingRepository {
        SELECT r.id, r.event_id, r.user_id, 'PENDING', r.requested_seats, r.quantity, r.created_at, now(), r.trace_parent
        FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::jsonb[], $5::int[], $6::timestamptz[], $7::text[])
          AS r(id, event_id, user_id, requested_seats, quantity, created_at, trace_parent)
-       ON CONFLICT (id) DO NOTHING
+       ON CONFLICT (event_id, id) DO NOTHING
        RETURNING id`,
       [
         requests.map((r) => r.bookingId),
@@ -133,18 +132,18 @@ export class BookingRepository {
   }
 
   /**
-   * Marks the claimed seats HELD for their bookings and returns those it got, each found by a primary-key probe.
-   * Safe under concurrency: a row a competing writer changed first is re-checked on its newest version, which fails
-   * the `ctid` and `status = 'AVAILABLE'` guards, so the claim is lost rather than the seat sold twice.
+   * Marks the claimed seats HELD for their bookings and returns those it got, each found by a key probe in its event's
+   * partition only (joined on the key, not on `ctid`, which is unique only within one partition). Safe under
+   * concurrency: a row a competing writer changed first is re-checked on its newest version, which fails the
+   * `status = 'AVAILABLE'` guard, so the claim is lost rather than the seat sold twice.
    */
   async claimSeats(manager: EntityManager, claims: SeatClaim[]): Promise<SeatClaim[]> {
     if (claims.length === 0) return [];
     const sorted = [...claims].sort((a, b) => a.eventId - b.eventId || a.row - b.row || a.col - b.col); // one lock order: fewer deadlocks
     const [rows]: [{ event_id: string; seat_row: number; seat_col: number; booking_id: string }[], number] = await manager.query(
       `UPDATE seats s SET status = 'HELD', booking_id = c.booking_id
-       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id),
-         LATERAL (SELECT ctid FROM seats WHERE event_id = c.event_id AND seat_row = c.seat_row AND seat_col = c.seat_col LIMIT 1) AS target
-       WHERE s.ctid = target.ctid AND s.status = 'AVAILABLE'
+       FROM unnest($1::bigint[], $2::int[], $3::int[], $4::uuid[]) AS c(event_id, seat_row, seat_col, booking_id)
+       WHERE s.event_id = c.event_id AND s.seat_row = c.seat_row AND s.seat_col = c.seat_col AND s.status = 'AVAILABLE'
        RETURNING s.event_id, s.seat_row, s.seat_col, s.booking_id`,
       [sorted.map((c) => c.eventId), sorted.map((c) => c.row), sorted.map((c) => c.col), sorted.map((c) => c.bookingId)],
     );
@@ -152,9 +151,9 @@ export class BookingRepository {
   }
 
   /** Gives back seats claimed in this transaction by bookings that did not get all of theirs (all or nothing). */
-  async releaseClaims(manager: EntityManager, bookingIds: string[]): Promise<void> {
-    if (bookingIds.length === 0) return;
-    await manager.query(`UPDATE seats SET status = 'AVAILABLE', booking_id = NULL WHERE booking_id = ANY($1::uuid[])`, [bookingIds]);
+  async releaseClaims(manager: EntityManager, losers: BookingKey[]): Promise<void> {
+    if (losers.length === 0) return;
+    await manager.query(`UPDATE seats SET status = 'AVAILABLE', booking_id = NULL WHERE event_id = ANY($1::bigint[]) AND booking_id = ANY($2::uuid[])`, bookingKeyArrays(losers));
   }
 
   /**
@@ -169,8 +168,8 @@ export class BookingRepository {
            amount_cents = jsonb_array_length(d.seats) * $5::int,
            hold_expires_at = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $6) END,
            payment_lease_until = CASE WHEN d.status = 'HELD' THEN now() + make_interval(secs => $7) END
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS d(id, status, seats, reason)
-         WHERE b.id = d.id
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[], $8::bigint[]) AS d(id, status, seats, reason, event_id)
+         WHERE b.event_id = d.event_id AND b.id = d.id
          RETURNING ${bookingColumns('b')}
        ), announced AS (${outboxRowsFor('decided', { released: false })})
        SELECT * FROM decided`,
@@ -182,6 +181,7 @@ export class BookingRepository {
         SEAT_PRICE_CENTS,
         terms.holdTtlSeconds,
         terms.paymentLeaseSeconds,
+        decisions.map((d) => d.eventId),
       ],
     );
     return rows.map(toBookingRecord);
