@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Seat } from '@app/contracts';
-import { BookingRepository, type SeatClaim } from '../../apps/inventory/src/booking/booking.repository.js';
+import { BookingRepository, type SeatClaim } from '../../apps/inventory/src/allocation/booking.repository.js';
 import { RepositoryDatabase } from '../support/repository-database.js';
 
 describe('claiming seats (BookingRepository.claimSeats, releaseClaims)', () => {
@@ -86,7 +86,7 @@ describe('claiming seats (BookingRepository.claimSeats, releaseClaims)', () => {
     const [losing, keeping] = [randomUUID(), randomUUID()];
     await repository.transaction(async (manager) => {
       await repository.claimSeats(manager, [...claims(eventId, losing, [{ row: 1, col: 1 }, { row: 1, col: 2 }]), ...claims(eventId, keeping, [{ row: 1, col: 3 }])]);
-      await repository.releaseClaims(manager, [losing]);
+      await repository.releaseClaims(manager, [{ bookingId: losing, eventId }]);
     });
     expect(await seatsOf(eventId)).toEqual([
       { row: 1, col: 1, status: 'AVAILABLE', booking_id: null },

@@ -17,8 +17,8 @@ describe('outbox relay (OutboxRepository.relayBatch)', () => {
   /** Rows as the saga writes them, one per `attempts` given; answers their ids in order. */
   async function addRows(...attempts: number[]): Promise<string[]> {
     const rows = await db.sql<{ id: string }>(
-      `INSERT INTO outbox (event_type, routing_key, payload, attempts)
-       SELECT 'booking.confirmed', 'booking.confirmed.' || n, jsonb_build_object('type', 'booking.confirmed', 'eventId', n), a
+      `INSERT INTO outbox (event_id, event_type, routing_key, payload, attempts)
+       SELECT n, 'booking.confirmed', 'booking.confirmed.' || n, jsonb_build_object('type', 'booking.confirmed', 'eventId', n), a
        FROM unnest($1::int[]) WITH ORDINALITY AS t(a, n) ORDER BY n RETURNING id`,
       [attempts],
     );
@@ -64,7 +64,7 @@ describe('outbox relay (OutboxRepository.relayBatch)', () => {
       published = rows;
       return new Set();
     });
-    expect(published).toEqual([{ id: older, event_type: 'booking.confirmed', routing_key: 'booking.confirmed.1', payload: '{"type": "booking.confirmed", "eventId": 1}', attempts: 0 }]);
+    expect(published).toEqual([{ id: older, event_id: '1', event_type: 'booking.confirmed', routing_key: 'booking.confirmed.1', payload: '{"type": "booking.confirmed", "eventId": 1}', attempts: 0 }]);
   });
 
   it('should delete the rows the broker confirmed, and put the others off until their next attempt', async () => {

@@ -1,6 +1,6 @@
-import { TRANSITIONS } from '@app/booking';
+import { type Transition, TRANSITIONS } from '@app/booking';
 import type { Seat } from '@app/contracts';
-import { BookingRepository } from '../../apps/inventory/src/booking/booking.repository.js';
+import { BookingRepository } from '../../apps/inventory/src/allocation/booking.repository.js';
 import type { BookingProjections } from '../../apps/inventory/src/projection/booking-projections.js';
 import { WaitlistRepository } from '../../apps/inventory/src/waitlist/waitlist.repository.js';
 import { bookingRequest } from '../support/messages.js';
@@ -34,10 +34,12 @@ describe('saga transitions (SagaRepository)', () => {
     await bookings.transaction(async (manager) => {
       await bookings.insertPending(manager, [request], new Map());
       await bookings.claimSeats(manager, seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
-      await bookings.recordDecisions(manager, [{ bookingId: request.bookingId, status: 'HELD', seats, reason: null }], { holdTtlSeconds, paymentLeaseSeconds: 60 });
+      await bookings.recordDecisions(manager, [{ bookingId: request.bookingId, eventId, status: 'HELD', seats, reason: null }], { holdTtlSeconds, paymentLeaseSeconds: 60 });
     });
     return request.bookingId;
   }
+  /** `transition` of these bookings of one event, in one transaction. */
+  const transition = (change: Transition, eventId: number, ...ids: string[]) => saga.transitionAll([[change, ids.map((bookingId) => ({ bookingId, eventId }))]]);
   const bookingOf = async (id: string) =>
     (await db.sql<{ status: string; reason: string | null; refund_pending: boolean }>('SELECT status, reason, refund_pending FROM bookings WHERE id = $1', [id]))[0];
   const seatsOf = (eventId: number) => db.sql<{ status: string; booking_id: string | null }>('SELECT status, booking_id FROM seats WHERE event_id = $1 ORDER BY seat_row, seat_col', [eventId]);
@@ -51,7 +53,7 @@ describe('saga transitions (SagaRepository)', () => {
     const eventId = await db.createEvent(1, 2);
     const id = await heldBooking(eventId, [{ row: 1, col: 1 }]);
 
-    expect(await saga.transitionAll([[TRANSITIONS.confirm, [id]]])).toEqual([expect.objectContaining({ bookingId: id, status: 'CONFIRMED' })]);
+    expect(await transition(TRANSITIONS.confirm, eventId, id)).toEqual([expect.objectContaining({ bookingId: id, status: 'CONFIRMED' })]);
     expect(await seatsOf(eventId)).toEqual([{ status: 'BOOKED', booking_id: id }, { status: 'AVAILABLE', booking_id: null }]);
     const announced = [
       { event_type: 'booking.held', routing_key: `booking.held.${eventId}`, status: 'HELD', seats: [{ row: 1, col: 1 }] },
@@ -59,7 +61,7 @@ describe('saga transitions (SagaRepository)', () => {
     ];
     expect(await outboxOf(id)).toEqual(announced);
 
-    expect(await saga.transitionAll([[TRANSITIONS.confirm, [id]]])).toEqual([]);
+    expect(await transition(TRANSITIONS.confirm, eventId, id)).toEqual([]);
     expect(await outboxOf(id)).toEqual(announced);
   });
 
@@ -68,8 +70,8 @@ describe('saga transitions (SagaRepository)', () => {
     const [declined, unanswered] = [await heldBooking(eventId, [{ row: 1, col: 1 }]), await heldBooking(eventId, [{ row: 1, col: 2 }])];
 
     const changed = await saga.transitionAll([
-      [TRANSITIONS.decline, [declined]],
-      [TRANSITIONS.giveUp, [unanswered]],
+      [TRANSITIONS.decline, [{ bookingId: declined, eventId }]],
+      [TRANSITIONS.giveUp, [{ bookingId: unanswered, eventId }]],
     ]);
     expect(changed.map((booking) => booking.status)).toEqual(['FAILED', 'FAILED']);
     expect(await bookingOf(declined)).toEqual({ status: 'FAILED', reason: 'payment declined', refund_pending: false });
@@ -83,9 +85,9 @@ describe('saga transitions (SagaRepository)', () => {
   it('should apply a transition only from the statuses it leaves', async () => {
     const eventId = await db.createEvent(1, 1);
     const id = await heldBooking(eventId, [{ row: 1, col: 1 }]);
-    await saga.transitionAll([[TRANSITIONS.decline, [id]]]);
+    await transition(TRANSITIONS.decline, eventId, id);
 
-    for (const transition of [TRANSITIONS.confirm, TRANSITIONS.decline, TRANSITIONS.giveUp, TRANSITIONS.expire]) expect(await saga.transitionAll([[transition, [id]]])).toEqual([]);
+    for (const change of [TRANSITIONS.confirm, TRANSITIONS.decline, TRANSITIONS.giveUp, TRANSITIONS.expire]) expect(await transition(change, eventId, id)).toEqual([]);
     expect(await bookingOf(id)).toEqual({ status: 'FAILED', reason: 'payment declined', refund_pending: false });
     expect(await seatsOf(eventId)).toEqual([{ status: 'AVAILABLE', booking_id: null }]);
     expect((await outboxOf(id)).map((row) => row.event_type)).toEqual(['booking.held', 'booking.failed', 'seats.released']);
@@ -106,7 +108,7 @@ describe('saga transitions (SagaRepository)', () => {
   it('should cancel a HELD or CONFIRMED booking for its own buyer only, releasing the seats and asking for a refund', async () => {
     const eventId = await db.createEvent(1, 2);
     const [held, confirmed] = [await heldBooking(eventId, [{ row: 1, col: 1 }]), await heldBooking(eventId, [{ row: 1, col: 2 }])];
-    await saga.transitionAll([[TRANSITIONS.confirm, [confirmed]]]);
+    await transition(TRANSITIONS.confirm, eventId, confirmed);
     const now = new Date().toISOString();
 
     expect(await saga.cancel(held, eventId, 'someone-else', now)).toEqual([]);
@@ -137,7 +139,7 @@ describe('saga transitions (SagaRepository)', () => {
     const id = await heldBooking(eventId, [{ row: 1, col: 1 }]);
     const lock = await db.openTransaction();
     await lock.query('SELECT 1 FROM bookings WHERE id = $1 FOR UPDATE', [id]);
-    const racing = [saga.transitionAll([[TRANSITIONS.confirm, [id]]]), saga.transitionAll([[TRANSITIONS.decline, [id]]])];
+    const racing = [transition(TRANSITIONS.confirm, eventId, id), transition(TRANSITIONS.decline, eventId, id)];
     await db.waitForLockWaiters(2, 'both transitions to wait for the booking’s row');
     await lock.commit();
 
@@ -152,7 +154,7 @@ describe('saga transitions (SagaRepository)', () => {
     const eventId = await db.createEvent(1, 1);
     const id = await heldBooking(eventId, [{ row: 1, col: 1 }]);
 
-    await expect(saga.transitionAll([[TRANSITIONS.confirm, [id]], [TRANSITIONS.decline, ['not-a-booking-id']]])).rejects.toThrow();
+    await expect(saga.transitionAll([[TRANSITIONS.confirm, [{ bookingId: id, eventId }]], [TRANSITIONS.decline, [{ bookingId: 'not-a-booking-id', eventId }]]])).rejects.toThrow();
     expect((await bookingOf(id)).status).toBe('HELD');
     expect(await seatsOf(eventId)).toEqual([{ status: 'HELD', booking_id: id }]);
     expect((await outboxOf(id)).map((row) => row.event_type)).toEqual(['booking.held']);

@@ -6,6 +6,7 @@ import type { Seat, SeatStatus } from '@app/contracts';
  */
 export const SEAT_CODE = { AVAILABLE: 0, HELD: 1, BOOKED: 2 } as const satisfies Record<SeatStatus, number>;
 export type SeatCode = (typeof SEAT_CODE)[keyof typeof SEAT_CODE];
+export const STATUS_OF_CODE: readonly SeatStatus[] = ['AVAILABLE', 'HELD', 'BOOKED', 'AVAILABLE'];
 const CHAR_OF_CODE = 'AHBA';
 
 export interface Grid {
@@ -14,6 +15,7 @@ export interface Grid {
 }
 
 export const seatIndex = (grid: Grid, seat: Seat) => (seat.row - 1) * grid.cols + (seat.col - 1);
+export const seatAt = (grid: Grid, index: number): Seat => ({ row: Math.floor(index / grid.cols) + 1, col: (index % grid.cols) + 1 });
 export const bitmapBytes = (grid: Grid) => Math.ceil((grid.rows * grid.cols) / 4);
 
 export function seatCode(bitmap: Buffer, index: number): SeatCode {

@@ -3,8 +3,7 @@ import { loadConfig } from '@app/config';
 import type { BookingRequestedV1 } from '@app/contracts';
 import { idleMetric, standInForNestPrometheus } from '../../../../test/support/prometheus-stand-in.js';
 import { DecisionBacklog } from '../saga/decision-backlog.js';
-import type { BookingDecider, Problems } from './booking-decider.service.js';
-import type { TracedRequest } from './booking.batcher.js';
+import type { BookingDecider, Problems, TracedRequest } from './booking-decider.service.js';
 
 standInForNestPrometheus();
 const { BookingBatcher } = await import('./booking.batcher.js');
