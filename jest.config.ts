@@ -17,7 +17,9 @@ const config: Config = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',
-  // End-to-end specs start real processes against real services; none of them measures time.
+  // End-to-end specs start real processes against real services; none of them measures time. Every wait of theirs
+  // has a budget of its own (an app start waits up to 20 s); a test whose budgets add up to more than this minute
+  // says its own, longer timeout, so that a slow run fails with the wait's message rather than Jest's.
   testTimeout: 60_000,
 };
 export default config;

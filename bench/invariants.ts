@@ -32,14 +32,35 @@ export async function settle(db: Database, eventIds: number[], expected: number,
   }
 }
 
+/** What to check besides PostgreSQL itself. */
+export interface CheckScope {
+  /** A gateway whose `/events/{id}/stats` must agree with PostgreSQL. */
+  gatewayUrl?: string;
+  /** What buyers last read from GET /bookings/{id}, by booking id (undefined: never terminal). */
+  polled?: Map<string, string | undefined>;
+  /** False for a baseline that sells without SeatGrid's payment step, where CONFIRMED does not mean charged. */
+  payments?: boolean;
+}
+
 /**
- * The correctness invariants of a scenario's events:
+ * The correctness invariants of the given events — the one checker of the bench and the end-to-end specs
+ * (test/support/invariants.ts); k6 checks a subset through `/events/{id}/stats`, the only view it has:
  * seats sold ≤ seats existing; no seat in two bookings (bookings.seats of CONFIRMED/HELD bookings against
- * seats.booking_id, both ways); every accepted booking terminal; `/events/{id}/stats` agrees with PostgreSQL;
- * and, when buyers polled, what GET /bookings/{id} said agrees with PostgreSQL.
+ * seats.booking_id, both ways); each seat's status agrees with its booking's (BOOKED ⇔ CONFIRMED, HELD ⇔ HELD) and
+ * such a booking owns as many seats as it asked for; every accepted booking recorded and terminal; no booking of the
+ * events left in flight; every CONFIRMED booking charged and nothing charged for another unless its refund is
+ * pending or done; and, when asked, `/events/{id}/stats` and what buyers polled agree with PostgreSQL.
  */
-export async function checkEvents(db: Database, gatewayUrl: string, eventIds: number[], accepted: string[], polled?: Map<string, string | undefined>): Promise<Check[]> {
-  const checks = [await seatsWithinCapacity(db, eventIds), await noSeatInTwoBookings(db, eventIds), await everyAcceptedTerminal(db, accepted), await statsAgree(db, gatewayUrl, eventIds)];
+export async function checkEvents(db: Database, eventIds: number[], accepted: string[], { gatewayUrl, polled, payments = true }: CheckScope = {}): Promise<Check[]> {
+  const checks = [
+    await seatsWithinCapacity(db, eventIds),
+    await noSeatInTwoBookings(db, eventIds),
+    await seatStatusAgrees(db, eventIds),
+    await everyAcceptedTerminal(db, accepted),
+    await nothingInFlight(db, eventIds),
+  ];
+  if (payments) checks.push(await paymentsAgree(db, eventIds));
+  if (gatewayUrl) checks.push(await statsAgree(db, gatewayUrl, eventIds));
   if (polled) checks.push(await pollsAgree(db, polled));
   return checks;
 }
@@ -87,6 +108,25 @@ async function noSeatInTwoBookings(db: Database, eventIds: number[]): Promise<Ch
   };
 }
 
+async function seatStatusAgrees(db: Database, eventIds: number[]): Promise<Check> {
+  const [r] = await db.sql<{ booked_unconfirmed: number; held_not_held: number; seats_short: number }>(
+    `SELECT (SELECT count(*)::int FROM seats s LEFT JOIN bookings b ON b.event_id = s.event_id AND b.id = s.booking_id
+             WHERE s.event_id = ANY($1::bigint[]) AND s.status = 'BOOKED' AND b.status IS DISTINCT FROM 'CONFIRMED') AS booked_unconfirmed,
+            (SELECT count(*)::int FROM seats s LEFT JOIN bookings b ON b.event_id = s.event_id AND b.id = s.booking_id
+             WHERE s.event_id = ANY($1::bigint[]) AND s.status = 'HELD' AND b.status IS DISTINCT FROM 'HELD') AS held_not_held,
+            (SELECT count(*)::int FROM bookings b WHERE b.event_id = ANY($1::bigint[]) AND b.status IN ('CONFIRMED', 'HELD')
+               AND jsonb_array_length(b.seats) <> coalesce(b.quantity, jsonb_array_length(b.requested_seats))) AS seats_short`,
+    [eventIds],
+  );
+  return {
+    name: 'seat status agrees with its booking',
+    ok: r.booked_unconfirmed === 0 && r.held_not_held === 0 && r.seats_short === 0,
+    detail:
+      `${r.booked_unconfirmed} BOOKED seats of a booking that is not CONFIRMED, ${r.held_not_held} HELD seats of a booking that is not HELD, ` +
+      `${r.seats_short} CONFIRMED/HELD bookings owning another number of seats than they asked for`,
+  };
+}
+
 async function everyAcceptedTerminal(db: Database, accepted: string[]): Promise<Check> {
   const rows = await db.sql<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM bookings WHERE id = ANY($1::uuid[]) GROUP BY status ORDER BY status', [accepted]);
   const missing = accepted.length - rows.reduce((sum, r) => sum + r.n, 0);
@@ -95,6 +135,34 @@ async function everyAcceptedTerminal(db: Database, accepted: string[]): Promise<
     name: 'every accepted booking terminal',
     ok: missing === 0 && open.length === 0,
     detail: `${accepted.length} accepted: ${rows.map((r) => `${r.n} ${r.status}`).join(', ') || 'none'}${missing > 0 ? `, ${missing} missing from PostgreSQL` : ''}`,
+  };
+}
+
+async function nothingInFlight(db: Database, eventIds: number[]): Promise<Check> {
+  const rows = await db.sql<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM bookings WHERE event_id = ANY($1::bigint[]) AND status = ANY($2::text[]) GROUP BY status ORDER BY status',
+    [eventIds, IN_FLIGHT_STATUSES],
+  );
+  return {
+    name: 'no booking left in flight',
+    ok: rows.length === 0,
+    detail: rows.length === 0 ? 'none PENDING or HELD' : rows.map((r) => `${r.n} ${r.status}`).join(', '),
+  };
+}
+
+/** The mock provider's ledger is keyed by booking id. */
+async function paymentsAgree(db: Database, eventIds: number[]): Promise<Check> {
+  const rows = await db.sql<{ id: string; status: string; payment: string | null }>(
+    `SELECT b.id, b.status, p.status AS payment FROM bookings b LEFT JOIN payments p ON p.idempotency_key = b.id::text
+     WHERE b.event_id = ANY($1::bigint[])
+       AND ((b.status = 'CONFIRMED' AND p.status IS DISTINCT FROM 'CHARGED') OR (b.status <> 'CONFIRMED' AND p.status = 'CHARGED' AND NOT b.refund_pending))
+     ORDER BY b.id`,
+    [eventIds],
+  );
+  return {
+    name: 'payments agree with bookings',
+    ok: rows.length === 0,
+    detail: rows.length === 0 ? 'every CONFIRMED booking charged, every other charge refunded or pending refund' : rows.slice(0, 10).map((r) => `${r.status} booking ${r.id} is ${r.payment ?? 'not charged'}`).join('; '),
   };
 }
 

@@ -83,8 +83,18 @@ describe('invalid requests to the gateway', () => {
   });
 
   it('should have published nothing for refused requests, and one message for a valid one', async () => {
-    expect(await env.commandsQueued()).toBe(0);
-    expect((await book({ eventId, quantity: 1 })).status).toBe(202);
-    expect(await env.commandsQueued()).toBe(1);
+    const { id: ownEvent } = await api.createEvent(2, 2);
+    const queued = await env.commandsQueued();
+    const refused = [
+      await book({ eventId: ownEvent, seats: [{ row: 3, col: 1 }] }),
+      await book({ eventId: ownEvent, quantity: 1 }, {}),
+      await book({ eventId: ownEvent, quantity: 1, padding: 'x'.repeat(20_000) }),
+      await api.request('POST', '/bookings', { body: `{"eventId": ${ownEvent},`, headers: { 'x-user-id': 'mallory' } }),
+      await book({ eventId: 999_999, quantity: 1 }),
+    ];
+    expect(refused.map((reply) => reply.status)).toEqual([400, 401, 413, 400, 404]);
+    expect(await env.commandsQueued()).toBe(queued);
+    expect((await book({ eventId: ownEvent, quantity: 1 })).status).toBe(202);
+    expect(await env.commandsQueued()).toBe(queued + 1);
   });
 });

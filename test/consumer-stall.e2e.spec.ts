@@ -30,7 +30,7 @@ describe('an inventory whose consumer stops making progress', () => {
     expect(ready.details.consumer).toMatchObject({ status: 'down', message: expect.stringMatching(/no progress/) });
 
     proxy = await new TcpProxy(5432, proxy.port).start();
-    expect(await api.waitForDecision(reply.body.bookingId, { timeoutMs: 30_000 })).toMatchObject({ status: 'CONFIRMED' });
+    expect(await api.waitForDecision(reply.body.bookingId, { timeoutMs: 25_000 })).toMatchObject({ status: 'CONFIRMED' });
     await waitFor(async () => (await health('live')) === 200, 'liveness to recover');
-  });
+  }, 100_000);
 });

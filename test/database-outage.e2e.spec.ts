@@ -28,7 +28,7 @@ describe('inventory while PostgreSQL is unreachable', () => {
     expect(replies.every((reply) => reply.status === 202)).toBe(true);
 
     proxy = await new TcpProxy(5432, proxy.port).start();
-    const decisions = await Promise.all(replies.map((reply) => api.waitForDecision(reply.body.bookingId, { timeoutMs: 45_000 })));
+    const decisions = await Promise.all(replies.map((reply) => api.waitForDecision(reply.body.bookingId, { timeoutMs: 30_000 })));
     expect(decisions.every((decision) => decision.status === 'CONFIRMED')).toBe(true);
     expect((await fetch(`${inventoryUrl}/health/ready`)).status).toBe(200);
   });

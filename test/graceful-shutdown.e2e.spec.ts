@@ -28,5 +28,5 @@ describe('inventory graceful shutdown', () => {
     await waitFor(async () => (await api.stats(event.id)).bookings.CONFIRMED === 400, 'all 400 bookings decided', 30_000);
     expect(decidedBeforeStop).toBeLessThan(400);
     expect(await api.stats(event.id)).toMatchObject({ seats: { available: 0, held: 0, booked: 400 }, bookings: { CONFIRMED: 400 } });
-  });
+  }, 100_000);
 });

@@ -97,8 +97,8 @@ describe('Idempotency-Key across a broker outage', () => {
     await waitFor(async () => (await attempt()).status === 503, 'a 503 while the broker is unreachable');
     proxy = await new TcpProxy(5672, proxy.port).start();
     let accepted = await attempt();
-    await waitFor(async () => (accepted = await attempt()).status === 202, 'the retry accepted', 20_000);
+    await waitFor(async () => (accepted = await attempt()).status === 202, 'the retry accepted', 15_000);
     expect(await api.waitForDecision(accepted.body.bookingId)).toMatchObject({ status: 'CONFIRMED' });
     expect(await env.sql("SELECT id FROM bookings WHERE user_id = 'unlucky'")).toEqual([{ id: accepted.body.bookingId }]);
-  });
+  }, 90_000);
 });

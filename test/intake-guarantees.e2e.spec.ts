@@ -31,7 +31,7 @@ describe('booking intake guarantees', () => {
       await Promise.all(proxies.map((proxy) => proxy.cut()));
       await env.destroy();
     }
-  });
+  }, 90_000);
 
   it('should answer 202 only for bookings the broker has stored: all are decided after the gateway is killed', async () => {
     const env = new TestEnvironment();
@@ -50,5 +50,5 @@ describe('booking intake guarantees', () => {
     } finally {
       await env.destroy();
     }
-  });
+  }, 90_000);
 });

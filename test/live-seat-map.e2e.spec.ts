@@ -15,7 +15,7 @@ describe('live seat map (GET /events/{id}/seats/stream)', () => {
   beforeAll(async () => {
     api = await env.startSystem();
     second = new GatewayClient((await env.start('gateway')).url);
-  });
+  }, 90_000);
   afterAll(async () => {
     for (const client of clients) client.close();
     redis.disconnect();

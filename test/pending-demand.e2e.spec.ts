@@ -23,8 +23,8 @@ describe('pending demand at the gateway', () => {
     expect(refused[0].headers.get('retry-after')).toBe('2');
 
     // Both fail their payment: the seats are back on sale, and nobody who asks now is refused.
-    for (const reply of accepted) expect(await api.waitForDecision(reply.body.bookingId)).toMatchObject({ status: 'FAILED' });
-    await waitFor(async () => (await api.book('late-buyer', { eventId: event.id, quantity: 1 })).status === 202, 'a late buyer accepted', 5000);
+    for (const reply of accepted) expect(await api.waitForDecision(reply.body.bookingId, { timeoutMs: 10_000 })).toMatchObject({ status: 'FAILED' });
+    await waitFor(async () => (await api.book('late-buyer', { eventId: event.id, quantity: 1 })).status === 202, 'a late buyer accepted');
   });
 
   it('should let one accepted booking at a time claim a named seat', async () => {

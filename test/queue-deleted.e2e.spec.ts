@@ -27,7 +27,7 @@ describe('a shard queue deleted under the running system', () => {
     } finally {
       await env.destroy();
     }
-  });
+  }, 90_000);
 
   it('should have the inventory declare its queues again and resume consuming when the broker cancels its consumer', async () => {
     const env = new TestEnvironment();
@@ -41,7 +41,7 @@ describe('a shard queue deleted under the running system', () => {
     } finally {
       await env.destroy();
     }
-  });
+  }, 90_000);
 });
 
 async function waitForAccepted(api: GatewayClient, eventId: number): Promise<string> {

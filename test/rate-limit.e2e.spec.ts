@@ -20,7 +20,7 @@ describe('rate limits on POST /bookings', () => {
     } finally {
       await env.destroy();
     }
-  });
+  }, 90_000);
 
   it('should limit client addresses when configured, telling them apart by trusted X-Forwarded-For', async () => {
     const env = new TestEnvironment({ RATE_LIMIT_PER_IP: '2', TRUSTED_PROXY_HOPS: '1' });

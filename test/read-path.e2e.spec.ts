@@ -16,7 +16,7 @@ describe('seat-map cache and fast refusals', () => {
     inventoryUrl = (await env.start('inventory')).url;
     api = new GatewayClient((await env.start('gateway')).url);
     second = new GatewayClient((await env.start('gateway')).url);
-  });
+  }, 90_000);
   afterAll(async () => {
     redis.disconnect();
     await env.destroy();
@@ -87,7 +87,7 @@ describe('seat-map cache and fast refusals', () => {
     const event = await api.createEvent(1, 2);
     const reply = await api.book('dave', { eventId: event.id, quantity: 2 });
     await api.waitForDecision(reply.body.bookingId);
-    await waitFor(async () => (await api.book('probe', { eventId: event.id, quantity: 1 })).status === 409, 'the gateway to learn the sell-out', 2000);
+    await waitFor(async () => (await api.book('probe', { eventId: event.id, quantity: 1 })).status === 409, 'the gateway to learn the sell-out');
     const recorded = async () => (await env.sql('SELECT id FROM bookings WHERE event_id = $1', [event.id])).length;
     const before = await recorded();
 
@@ -102,17 +102,17 @@ describe('seat-map cache and fast refusals', () => {
     expect(await metricValue(second.baseUrl, 'seatgrid_bookings_refused_total')).toBeGreaterThanOrEqual(50);
   });
 
-  it('should make a released seat bookable again everywhere within a second', async () => {
+  it('should make a released seat bookable again on another gateway, told by the inventory’s notice', async () => {
     const event = await api.createEvent(1, 1);
     const reply = await api.book('erin', { eventId: event.id, seats: [{ row: 1, col: 1 }] });
     await api.waitForDecision(reply.body.bookingId);
     await seats(second, event.id);
     expect((await second.book('frank', { eventId: event.id, seats: [{ row: 1, col: 1 }] })).status).toBe(409);
 
+    // The booking path only ever checks the copy `second` holds, which nothing but a notice refreshes: without the
+    // cancellation's notice it would refuse the seat for good.
     await api.request('DELETE', `/bookings/${reply.body.bookingId}`, { headers: { 'x-user-id': 'erin' } });
-    const released = Date.now();
-    await waitFor(async () => (await second.book('frank', { eventId: event.id, seats: [{ row: 1, col: 1 }] })).status === 202, 'the seat to be bookable again', 1000);
-    expect(Date.now() - released).toBeLessThan(1000);
+    await waitFor(async () => (await second.book('frank', { eventId: event.id, seats: [{ row: 1, col: 1 }] })).status === 202, 'the seat to be bookable again');
     expect((await seats(api, event.id)).body.seats[0]).not.toBe('B');
   });
 

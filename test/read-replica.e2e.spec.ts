@@ -74,7 +74,7 @@ describe('read replica', () => {
     await waitFor(async () => (await seatScansOn(replica)) > scansBefore, 'the replica to count the scans of the stats query', 30_000);
     expect(await readiness(gateway)).toMatchObject({ status: 'ok', details: { replica: { status: 'up' } } });
     expect(await metricValue(gateway.url, 'seatgrid_db_replica_lag_seconds')).toBeLessThan(2);
-  });
+  }, 90_000);
 
   it('should fall back to the primary while the replica lags, and return to it once it has caught up', async () => {
     await on(replica, 'SELECT pg_wal_replay_pause()');

@@ -17,7 +17,7 @@ describe('virtual waiting room', () => {
     api = await env.startSystem();
     second = new GatewayClient((await env.start('gateway')).url);
     brief = new GatewayClient((await env.start('gateway', { QUEUE_TOKEN_TTL_SECONDS: '2' })).url);
-  });
+  }, 120_000);
   afterAll(() => env.destroy());
 
   const createEvent = async (admissionRatePerSecond: number | undefined, rows = 2, cols = 5): Promise<EventView> => {
@@ -124,7 +124,7 @@ describe('virtual waiting room', () => {
     const racing = (await admitted(api, event.id, 'once-2')).admissionToken;
     const replies = await Promise.all([api, second, api, second, api].map((gateway) => book(gateway, 'once-2', { eventId: event.id, quantity: 1 }, racing)));
     expect(replies.map((reply) => reply.status).sort()).toEqual([202, 403, 403, 403, 403]);
-  });
+  }, 90_000);
 
   it('should answer a retry with the same Idempotency-Key with the same booking, and no other request', async () => {
     const event = await createEvent(1000);

@@ -84,7 +84,7 @@ describe('waitlist places', () => {
     // The seats went straight from the cancelled booking to the waitlist: never on sale in between.
     expect((await api.stats(event.id)).seats).toEqual({ available: 0, held: 0, booked: 3 });
     expect(await metricValue(inventory.url, 'seatgrid_waitlist_handovers_total')).toBe(handoversBefore + 2);
-  });
+  }, 120_000);
 });
 
 describe('waitlist and the per-buyer cap', () => {
@@ -114,7 +114,7 @@ describe('waitlist and the per-buyer cap', () => {
     await cancel('carol', carols.bookingId);
     await waitFor(async () => (await api.stats(eventId)).seats.available === 2, 'the seats on sale');
     expect(await mine(api, eventId, 'wendy')).toEqual({ position: 1, quantity: 2, status: 'WAITING' });
-  });
+  }, 150_000);
 });
 
 describe('waitlist after a declined payment', () => {
@@ -134,7 +134,7 @@ describe('waitlist after a declined payment', () => {
     expect(await mine(api, event.id, 'bob')).toEqual({ position: null, quantity: 1, status: 'EXPIRED', bookingId: bobs });
     expect(await api.waitForDecision(carols, { userId: 'carol' })).toMatchObject({ status: 'FAILED', userId: 'carol' });
     await waitFor(async () => (await api.stats(event.id)).seats.available === 1, 'the seat back on sale once nobody waits');
-  });
+  }, 150_000);
 });
 
 describe('waitlist after an expired hold', () => {
@@ -154,5 +154,5 @@ describe('waitlist after an expired hold', () => {
     expect(await api.waitForDecision(bobs, { userId: 'bob' })).toMatchObject({ status: 'EXPIRED' });
     expect(await mine(api, event.id, 'bob')).toMatchObject({ status: 'EXPIRED', bookingId: bobs });
     await waitFor(async () => (await api.stats(event.id)).seats.available === 2, 'the seats back on sale');
-  });
+  }, 150_000);
 });

@@ -72,6 +72,6 @@ export async function decisions({ system, options, log }: Context): Promise<RunR
     outcomes: await outcomesOf(system, accepted),
     usage,
     profile,
-    checks: await checkEvents(system, system.gatewayUrl, [eventId], accepted),
+    checks: await checkEvents(system, [eventId], accepted, { gatewayUrl: system.gatewayUrl }),
   };
 }

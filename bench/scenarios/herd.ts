@@ -136,7 +136,7 @@ export async function measuredHerd({ system, options, log }: Context, userPrefix
     },
     outcomes: decided.outcomes,
     usage,
-    checks: await checkEvents(system, system.gatewayUrl, [eventId], ids, polled),
+    checks: await checkEvents(system, [eventId], ids, { gatewayUrl: system.gatewayUrl, polled }),
   };
 }
 

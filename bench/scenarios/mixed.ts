@@ -65,6 +65,6 @@ export async function mixed({ system, options, log }: Context): Promise<RunResul
     metrics: { accepted: accepted.length, seatsSold: await seatsTaken(system, eventIds) },
     outcomes: decided.outcomes,
     usage,
-    checks: await checkEvents(system, system.gatewayUrl, eventIds, ids, polled),
+    checks: await checkEvents(system, eventIds, ids, { gatewayUrl: system.gatewayUrl, polled }),
   };
 }

@@ -63,7 +63,7 @@ async function decidedByReplicas({ system, options, log }: Context, count: numbe
     metrics: { decided: rate.decided, decisionsPerSecond: rate.perSecond, decidingSpanMs: rate.spanMs, transactions: rate.transactions, ...cpuPerDecision(usage, rate.decided) },
     outcomes: await outcomesOf(system, ids),
     usage,
-    checks: await checkEvents(system, system.gatewayUrl, eventIds, ids),
+    checks: await checkEvents(system, eventIds, ids, { gatewayUrl: system.gatewayUrl }),
   };
 }
 
@@ -111,7 +111,7 @@ async function failover({ system, options, log }: Context): Promise<RunResult> {
     metrics: { accepted: accepted.length, shardsOwnedAgainAfterMs: Math.round(failoverMs) },
     outcomes: await outcomesOf(system, accepted),
     usage: meter.stop(),
-    checks: await checkEvents(system, system.gatewayUrl, eventIds, accepted),
+    checks: await checkEvents(system, eventIds, accepted, { gatewayUrl: system.gatewayUrl }),
   };
 }
 

@@ -54,7 +54,7 @@ export async function seatMap({ system, options, log }: Context): Promise<RunRes
       meanBodyBytes: counts.full === 0 ? 0 : Math.round(counts.bytes / counts.full),
     },
     usage,
-    checks: await checkEvents(system, system.gatewayUrl, [eventId], []),
+    checks: await checkEvents(system, [eventId], [], { gatewayUrl: system.gatewayUrl }),
   };
 }
 

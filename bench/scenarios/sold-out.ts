@@ -51,7 +51,7 @@ export async function soldOut({ system, options, log }: Context): Promise<RunRes
     metrics: { refusedShare: answered === 0 ? 0 : intake.count(409) / answered, accepted: accepted.length, seatsSold: await seatsTaken(system, [eventId]) },
     outcomes: await outcomesOf(system, accepted),
     usage,
-    checks: await checkEvents(system, system.gatewayUrl, [eventId], ids),
+    checks: await checkEvents(system, [eventId], ids, { gatewayUrl: system.gatewayUrl }),
   };
 }
 

@@ -504,7 +504,10 @@ function describeStats(stats: EventStats): string {
   return `seats ${booked} booked, ${held} held, ${available} available of ${stats.totalSeats}; bookings ${bookings || 'none'}`;
 }
 
-/** What is wrong with an event's inventory, per PostgreSQL; empty when all invariants hold. */
+/**
+ * What is wrong with an event's inventory, per PostgreSQL; empty when all invariants hold. The part of the one
+ * checker (bench/invariants.ts) that GET /events/{id}/stats can show, k6 having no way to PostgreSQL.
+ */
 export function inventoryProblems(stats: EventStats): string[] {
   const problems: string[] = [];
   const { available, held, booked } = stats.seats;

@@ -36,6 +36,10 @@ export class PrivateRedis {
     return ['--requirepass', this.auth.password, ...aclUser];
   }
 
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
   async restart(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.authArguments];
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
@@ -47,7 +51,7 @@ export class PrivateRedis {
 
   async stop(): Promise<void> {
     const process = this.process;
-    if (!process || process.exitCode !== null || process.signalCode !== null) return;
+    if (!process || !this.running) return;
     await new Promise((resolve) => {
       process.once('exit', resolve);
       process.kill('SIGKILL');

@@ -7,6 +7,11 @@ export class TcpProxy {
 
   constructor(private readonly targetPort: number, readonly port = 0) {}
 
+  /** Accepting connections (started and not cut). */
+  get open(): boolean {
+    return this.server !== undefined;
+  }
+
   async start(): Promise<this> {
     this.server = createServer((client) => {
       const upstream = connect(this.targetPort, '127.0.0.1');

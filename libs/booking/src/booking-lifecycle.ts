@@ -37,8 +37,5 @@ export const FINAL_STATUSES: readonly BookingStatus[] = BOOKING_STATUSES.filter(
 /** Outcomes the booking reaches by its own course (CONFIRMED, REJECTED, FAILED, EXPIRED): the end of the buyer's wait. */
 export const OUTCOME_STATUSES: readonly BookingStatus[] = [...new Set(ON_ITS_OWN.map((t) => t.to))].filter((status) => SETTLED_STATUSES.includes(status));
 
-export const isSettled = (status: BookingStatus): boolean => SETTLED_STATUSES.includes(status);
-export const canApply = (transition: Transition, status: BookingStatus): boolean => transition.from.includes(status);
-
 /** The mock price of one seat; the saga charges seats × this. */
 export const SEAT_PRICE_CENTS = 5000;

@@ -2,11 +2,7 @@ import { BaseRpcContext, EventPattern } from '@nestjs/microservices';
 import type { ConsumeMessage } from 'amqplib';
 
 /** The deliveries a handler call carries: one, or a whole batch for batch handlers. */
-export class AmqpContext extends BaseRpcContext<[ConsumeMessage[]]> {
-  getMessages(): ConsumeMessage[] {
-    return this.args[0];
-  }
-}
+export class AmqpContext extends BaseRpcContext<[ConsumeMessage[]]> {}
 
 /** What a batch handler receives for each delivery. */
 export interface Delivery {

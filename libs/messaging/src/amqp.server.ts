@@ -78,10 +78,6 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
     return this.ledger?.size ?? 0;
   }
 
-  get consumedQueues(): string[] {
-    return [...this.consumerTags.keys()];
-  }
-
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.assertOneHandlerPerMessage();

@@ -38,6 +38,16 @@ const settledOnce = async (route: () => Promise<void>) => {
   await new Promise((resolve) => setImmediate(resolve)); // the ledger's coalesced ack
 };
 
+/** Settles one failed delivery whose retries so far the policy counts as `attempts`: what was published, and the dead-letter kinds reported. */
+async function routeOnce(attempts: number, error: unknown) {
+  const { channel, publisher, published } = fakes();
+  const ledger = new DeliveryLedger(channel);
+  const delivery = message(1);
+  const deadLettered: string[] = [];
+  await settledOnce(() => new FailureRouter(policy(() => attempts), () => publisher, (kind) => deadLettered.push(kind)).settle(channel, ledger, ledger.add(delivery), delivery, error));
+  return { published, deadLettered };
+}
+
 describe(FailureRouter.name, () => {
   it('should retry a transient failure through the next delay, then ack the original', async () => {
     const { channel, publisher, settled, published } = fakes();
@@ -46,6 +56,27 @@ describe(FailureRouter.name, () => {
     await settledOnce(() => new FailureRouter(policy(() => 1), () => publisher).settle(channel, ledger, ledger.add(delivery), delivery, new Error('deadlock detected')));
     expect(published).toEqual([{ exchange: 'retry-1', headers: {}, expiration: undefined }]);
     expect(settled).toEqual(['ack 1 and all before']);
+  });
+
+  it('should send a transient failure to the delay tier of its attempt, never to the dead letters while retries remain', async () => {
+    for (const attempts of [0, 1]) {
+      const { published, deadLettered } = await routeOnce(attempts, new Error('timeout'));
+      expect(published.map((p) => p.exchange)).toEqual([`retry-${attempts}`]);
+      expect(deadLettered).toEqual([]);
+    }
+  });
+
+  it('should count each dead letter by its kind and say why in its header', async () => {
+    const cases = [
+      { error: new PermanentMessageError('event 9 does not exist'), attempts: 0, kind: 'permanent', why: 'event 9 does not exist' },
+      { error: new Error('timeout'), attempts: 2, kind: 'retries_exhausted', why: 'gave up after 3 attempts: timeout' },
+      { error: new Error('timeout'), attempts: Infinity, kind: 'retries_exhausted', why: 'gave up, its retry count cannot be read: timeout' },
+    ];
+    for (const { error, attempts, kind, why } of cases) {
+      const { published, deadLettered } = await routeOnce(attempts, error);
+      expect(deadLettered).toEqual([kind]);
+      expect(published).toEqual([{ exchange: 'dead', headers: { [DEATH_REASON_HEADER]: why }, expiration: undefined }]);
+    }
   });
 
   it('should dead-letter a permanent failure with its reason, without retrying', async () => {
@@ -60,11 +91,7 @@ describe(FailureRouter.name, () => {
 
   it('should dead-letter when the retries are used up, or when the retry count cannot be read', async () => {
     for (const attempts of [2, Infinity, Number.NaN]) {
-      const { channel, publisher, published } = fakes();
-      const ledger = new DeliveryLedger(channel);
-      const delivery = message(1);
-      const deadLettered: string[] = [];
-      await settledOnce(() => new FailureRouter(policy(() => attempts), () => publisher, (kind) => deadLettered.push(kind)).settle(channel, ledger, ledger.add(delivery), delivery, new Error('timeout')));
+      const { published, deadLettered } = await routeOnce(attempts, new Error('timeout'));
       expect(published.map((p) => p.exchange)).toEqual(['dead']);
       expect(deadLettered).toEqual(['retries_exhausted']);
     }

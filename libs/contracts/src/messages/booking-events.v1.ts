@@ -31,4 +31,3 @@ export type BookingStatusChangedV1 = Omit<Static<typeof BookingStatusChangedV1>,
 export const SeatsReleasedV1 = Type.Object({ type: Type.Literal('seats.released'), ...common }, { additionalProperties: false });
 export type SeatsReleasedV1 = Static<typeof SeatsReleasedV1>;
 
-export type BookingEvent = BookingStatusChangedV1 | SeatsReleasedV1;
