@@ -36,6 +36,14 @@ describe(MockPaymentProvider.name, () => {
     expect(await ledger('key-restart')).toEqual([{ status: 'REFUNDED', amount_cents: 100, attempts: 2 }]);
   });
 
+  it('should decline a charge that lands after its key was refunded uncharged', async () => {
+    const charging = provider();
+    expect(await charging.refund('key-late')).toBe('NONE');
+    expect(await charging.charge('key-late', 700)).toBe('DECLINED');
+    expect(await charging.refund('key-late')).toBe('NONE');
+    expect(await ledger('key-late')).toEqual([{ status: 'VOIDED', amount_cents: 0, attempts: 1 }]);
+  });
+
   it('should record charges that arrive together, each with its own outcome', async () => {
     const keys = Array.from({ length: 50 }, (_, i) => `window-${i}`);
     const seeded = provider({ failureRate: 0.5, seed: 'window' });

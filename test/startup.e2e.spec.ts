@@ -20,6 +20,7 @@ describe('start-up', () => {
       'EventAdmissionRate1764600000000',
       'InventoryMembers1764700000000',
       'DistributionLayout1764800000000',
+      'PaymentVoids1764900000001',
     ]);
     expect(await migrateDatabase(env.config, PAYMENT_MIGRATIONS)).toEqual([]);
     const tables = await env.sql<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);

@@ -18,6 +18,10 @@ const HANG_MS = 120_000;
 const LEDGER_WINDOW_MS = 2;
 const LEDGER_BATCH = 500;
 
+type LedgerStatus = 'CHARGED' | 'DECLINED' | 'REFUNDED' | 'VOIDED';
+/** What a charge answers for the row its key already has: money taken once stays "charged", a voided key never is. */
+const OUTCOME_OF: Record<LedgerStatus, ChargeOutcome> = { CHARGED: 'CHARGED', REFUNDED: 'CHARGED', DECLINED: 'DECLINED', VOIDED: 'DECLINED' };
+
 interface Charge {
   key: string;
   amountCents: number;
@@ -42,14 +46,21 @@ export class MockPaymentProvider implements PaymentProvider {
     return new Promise((resolve, reject) => this.ledger.add('charges', { key: idempotencyKey, amountCents, outcome, resolve, reject }));
   }
 
+  /**
+   * Refunds a charge, or voids a key that was never charged: the VOIDED row makes a charge with that key that lands
+   * later (a retry still in flight when the saga gave up) come back DECLINED. The upsert is one statement on the
+   * primary key, so a refund and a charge racing for the same key serialise on its row.
+   */
   async refund(idempotencyKey: string): Promise<PaymentStatus> {
     await this.respondLike(idempotencyKey, 'refund');
-    const [rows]: [{ status: PaymentStatus }[], number] = await this.dataSource.query(
-      `UPDATE payments SET status = CASE WHEN status = 'CHARGED' THEN 'REFUNDED' ELSE status END, updated_at = now()
-       WHERE idempotency_key = $1 RETURNING status`,
+    const [row]: { status: LedgerStatus }[] = await this.dataSource.query(
+      `INSERT INTO payments (idempotency_key, amount_cents, status, attempts) VALUES ($1, 0, 'VOIDED', 0)
+       ON CONFLICT (idempotency_key) DO UPDATE
+         SET status = CASE WHEN payments.status = 'CHARGED' THEN 'REFUNDED' ELSE payments.status END, updated_at = now()
+       RETURNING status`,
       [idempotencyKey],
     );
-    return rows[0]?.status ?? 'NONE';
+    return row.status === 'VOIDED' ? 'NONE' : row.status;
   }
 
   /**
@@ -65,14 +76,14 @@ export class MockPaymentProvider implements PaymentProvider {
     }
     const folded = [...byKey.values()];
     try {
-      const rows: { key: string; status: ChargeOutcome }[] = await this.dataSource.query(
+      const rows: { key: string; status: LedgerStatus }[] = await this.dataSource.query(
         `INSERT INTO payments (idempotency_key, amount_cents, status, attempts)
          SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[])
          ON CONFLICT (idempotency_key) DO UPDATE SET attempts = payments.attempts + EXCLUDED.attempts
          RETURNING idempotency_key AS key, status`,
         [folded.map((f) => f.charge.key), folded.map((f) => f.charge.amountCents), folded.map((f) => f.charge.outcome), folded.map((f) => f.attempts)],
       );
-      const recorded = new Map(rows.map((row) => [row.key, row.status === 'DECLINED' ? 'DECLINED' : 'CHARGED'] as const));
+      const recorded = new Map(rows.map((row) => [row.key, OUTCOME_OF[row.status]]));
       for (const charge of charges) charge.resolve(recorded.get(charge.key)!);
     } catch (error) {
       for (const charge of charges) charge.reject(error);
