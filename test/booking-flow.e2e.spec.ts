@@ -78,6 +78,15 @@ describe('booking flow through gateway, RabbitMQ, inventory and PostgreSQL', () 
     expect(booking.seats).toEqual(expect.arrayContaining([{ row: 1, col: 4 }, { row: 1, col: 5 }, { row: 1, col: 6 }]));
   });
 
+  it('should look past front rows without adjacent room to the first row that has it', async () => {
+    const event = await api.createEvent(30, 10);
+    const everyOtherSeat = (row: number) => [2, 4, 6, 8, 10].map((col) => ({ row, col }));
+    const fragmenting = await Promise.all(Array.from({ length: 29 }, (_, i) => api.book(`fragment-${i}`, { eventId: event.id, seats: everyOtherSeat(i + 1) })));
+    await Promise.all(fragmenting.map((reply) => api.waitForDecision(reply.body.bookingId)));
+    const reply = await api.book('dave', { eventId: event.id, quantity: 2 });
+    expect((await api.waitForDecision(reply.body.bookingId)).seats).toEqual([{ row: 30, col: 5 }, { row: 30, col: 6 }]);
+  });
+
   it('should answer 404 for an unknown booking id', async () => {
     const reply = await api.booking('00000000-0000-4000-8000-000000000000', 'someone');
     expect(reply.status).toBe(404);

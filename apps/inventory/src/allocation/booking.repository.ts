@@ -126,6 +126,21 @@ export class BookingRepository {
     );
   }
 
+  /**
+   * Every free seat in the event's front rows: rows 1 to `throughRow`, the row of its (`atLeast` + 1)-th free seat
+   * (Infinity when it has no more: then these are all). Walks the partial index on available seats in row order, so a
+   * big event costs its front rows, not its size. A read in the deciding transaction; claimSeats re-checks every seat.
+   */
+  async findFreeInFrontRows(manager: EntityManager, eventId: number, atLeast: number): Promise<{ seats: Seat[]; throughRow: number }> {
+    const rows: { row: number; col: number; through_row: number | null }[] = await manager.query(
+      `WITH bound AS (SELECT seat_row FROM seats WHERE event_id = $1 AND status = 'AVAILABLE' ORDER BY seat_row, seat_col OFFSET $2 LIMIT 1)
+       SELECT seat_row AS row, seat_col AS col, (SELECT seat_row FROM bound) AS through_row FROM seats
+       WHERE event_id = $1 AND status = 'AVAILABLE' AND seat_row <= COALESCE((SELECT seat_row FROM bound), 2147483647)`,
+      [eventId, atLeast],
+    );
+    return { seats: rows, throughRow: rows[0]?.through_row ?? Infinity };
+  }
+
   /** Every free seat of the event (partial index on available seats; shrinks as the sale goes on). */
   async findAllFree(manager: EntityManager, eventId: number): Promise<Seat[]> {
     return manager.query(`SELECT seat_row AS row, seat_col AS col FROM seats WHERE event_id = $1 AND status = 'AVAILABLE'`, [eventId]);

@@ -1,4 +1,4 @@
-import { FreeSeats } from './seat-allocator.js';
+import { FreeSeats, NEEDS_ALL_ROWS } from './seat-allocator.js';
 
 const allSeats = (rows: number, cols: number) =>
   Array.from({ length: rows * cols }, (_, i) => ({ row: Math.floor(i / cols) + 1, col: (i % cols) + 1 }));
@@ -46,5 +46,25 @@ describe(FreeSeats.name, () => {
   it('should refuse seats outside the grid', () => {
     const free = new FreeSeats({ rows: 2, cols: 2 }, allSeats(2, 2));
     expect(free.allocateExact([{ row: 3, col: 1 }])).toEqual({ reason: 'outside the 2x2 grid: row 3 col 1' });
+  });
+
+  it('should serve best-available from the front rows it was given when they have room', () => {
+    const free = new FreeSeats({ rows: 100, cols: 10 }, allSeats(2, 10), 2);
+    expect(free.allocateBest(4)).toEqual({ seats: [4, 5, 6, 7].map((col) => ({ row: 1, col })) });
+  });
+
+  it('should ask for every row when the front rows it was given have no run, rather than fall back early or say sold out', () => {
+    const scattered = allSeats(2, 10).filter((seat) => seat.col % 2 === 1);
+    const free = new FreeSeats({ rows: 100, cols: 10 }, scattered, 2);
+    expect(free.allocateBest(3)).toBe(NEEDS_ALL_ROWS);
+    expect(new FreeSeats({ rows: 100, cols: 10 }, [], 0).allocateBest(1)).toBe(NEEDS_ALL_ROWS);
+    expect(free.count).toBe(10);
+  });
+
+  it('should not put best-available into a row it holds only the asked-for seats of', () => {
+    const askedFurtherBack = [{ row: 9, col: 1 }, { row: 9, col: 2 }];
+    const free = new FreeSeats({ rows: 100, cols: 10 }, [{ row: 1, col: 1 }, ...askedFurtherBack], 1);
+    expect(free.allocateBest(2)).toBe(NEEDS_ALL_ROWS);
+    expect(free.allocateExact(askedFurtherBack)).toEqual({ seats: askedFurtherBack });
   });
 });

@@ -2,17 +2,21 @@ import type { Seat } from '@app/contracts';
 import type { Grid } from '@app/seat-map';
 
 export type Allocation = { seats: Seat[] } | { reason: string };
+/** Best-available found no room in the rows it was given, and rows further back were not loaded: load them all. */
+export const NEEDS_ALL_ROWS = { needsAllRows: true } as const;
 
 export const seatLabel = (seat: Seat) => `row ${seat.row} col ${seat.col}`;
 
 /**
  * Free seats of one event as the deciding transaction saw them; claims are taken out as bookings are decided,
  * so that the requests of one batch never overlap. PostgreSQL's guarded UPDATE still has the last word.
+ * A big event is loaded by its front rows: every free seat of rows 1..`completeThroughRow` (Infinity: of every row),
+ * plus any other seats asked for by number; best-available looks only at the complete rows.
  */
 export class FreeSeats {
   private readonly byRow = new Map<number, Set<number>>();
 
-  constructor(readonly grid: Grid, seats: Iterable<Seat>) {
+  constructor(readonly grid: Grid, seats: Iterable<Seat>, private readonly completeThroughRow = Infinity) {
     for (const { row, col } of seats) this.rowSet(row).add(col);
   }
 
@@ -40,17 +44,23 @@ export class FreeSeats {
     return { seats };
   }
 
-  /** Best available: `quantity` adjacent seats in the row nearest the front, centred; else the free seats nearest the front centre. */
-  allocateBest(quantity: number): Allocation {
+  /**
+   * Best available: `quantity` adjacent seats in the row nearest the front, centred; else the free seats nearest the
+   * front centre. Without a run in the complete rows, the answer depends on rows not loaded: NEEDS_ALL_ROWS.
+   */
+  allocateBest(quantity: number): Allocation | typeof NEEDS_ALL_ROWS {
+    const run = this.adjacentRun(quantity);
+    if (!run && this.completeThroughRow < this.grid.rows) return NEEDS_ALL_ROWS;
     if (this.count < quantity) return { reason: this.count === 0 ? 'sold out' : `only ${this.count} seats left` };
-    const seats = this.adjacentRun(quantity) ?? this.nearestSeats(quantity);
+    const seats = run ?? this.nearestSeats(quantity);
     this.take(seats);
     return { seats };
   }
 
   private adjacentRun(quantity: number): Seat[] | undefined {
     const centre = (this.grid.cols + 1) / 2;
-    for (const row of [...this.byRow.keys()].sort((a, b) => a - b)) {
+    const completeRows = [...this.byRow.keys()].filter((row) => row <= this.completeThroughRow);
+    for (const row of completeRows.sort((a, b) => a - b)) {
       const free = this.byRow.get(row)!;
       let best: number | undefined;
       let bestOffCentre = Infinity;

@@ -9,7 +9,7 @@ import { PaymentSaga } from '../saga/payment.saga.js';
 import { paymentLeaseSeconds } from '../saga/payment-policy.js';
 import { type BookingDecision, BookingRepository, type EventTerms, type HoldTerms, type SeatClaim } from '../allocation/booking.repository.js';
 import { BuyerTickets } from '../allocation/buyer-tickets.js';
-import { FreeSeats, seatLabel } from '../allocation/seat-allocator.js';
+import { type Allocation, FreeSeats, seatLabel } from '../allocation/seat-allocator.js';
 
 export interface TracedRequest {
   request: BookingRequestedV1;
@@ -78,21 +78,7 @@ export class BookingDecider {
     for (let round = 1; round <= CLAIM_ROUNDS && undecided.length > 0; round++) {
       const claims: SeatClaim[] = [];
       for (const [eventId, eventRequests] of groupByEvent(undecided)) {
-        const free = new FreeSeats(this.events.get(eventId)!.grid, await this.loadFreeSeats(manager, eventId, eventRequests));
-        for (const request of eventRequests) {
-          const wanted = request.quantity ?? request.seats!.length;
-          const overCap = tickets.reserve(request, wanted);
-          if (overCap) {
-            decisions.push(rejected(request, overCap));
-            continue;
-          }
-          const allocation = request.seats ? free.allocateExact(request.seats) : free.allocateBest(request.quantity!);
-          if ('seats' in allocation) claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
-          else {
-            tickets.release(request, wanted);
-            decisions.push(rejected(request, allocation.reason));
-          }
-        }
+        await this.allocateEvent(manager, eventId, eventRequests, tickets, claims, decisions);
       }
       const won = countByBooking(await this.repository.claimSeats(manager, claims));
       const wanted = countByBooking(claims);
@@ -114,10 +100,55 @@ export class BookingDecider {
     return [...decisions, ...undecided.map((request) => rejected(request, 'seats were taken by concurrent bookings, please try again'))];
   }
 
-  /** Exact-seat requests only need their own seats; best-available needs the event's whole free map. */
-  private loadFreeSeats(manager: EntityManager, eventId: number, requests: BookingRequestedV1[]) {
-    if (requests.some((request) => request.quantity !== undefined)) return this.repository.findAllFree(manager, eventId);
-    return this.repository.findFreeAmong(manager, eventId, requests.flatMap((request) => request.seats ?? []));
+  /** Allocates one event's requests of a claim round: each gets seats into `claims`, or its rejection into `decisions`. */
+  private async allocateEvent(
+    manager: EntityManager,
+    eventId: number,
+    requests: BookingRequestedV1[],
+    tickets: BuyerTickets,
+    claims: SeatClaim[],
+    decisions: BookingDecision[],
+  ): Promise<void> {
+    let free = await this.loadFreeSeats(manager, eventId, requests);
+    for (const request of requests) {
+      const wanted = request.quantity ?? request.seats!.length;
+      const overCap = tickets.reserve(request, wanted);
+      if (overCap) {
+        decisions.push(rejected(request, overCap));
+        continue;
+      }
+      let allocation = request.seats ? free.allocateExact(request.seats) : free.allocateBest(request.quantity!);
+      if ('needsAllRows' in allocation) {
+        free = await this.loadAllFreeSeats(manager, eventId, claims);
+        allocation = free.allocateBest(request.quantity!) as Allocation; // complete now: never NEEDS_ALL_ROWS again
+      }
+      if ('seats' in allocation) claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId: request.bookingId })));
+      else {
+        tickets.release(request, wanted);
+        decisions.push(rejected(request, allocation.reason));
+      }
+    }
+  }
+
+  /**
+   * Exact-seat requests need only their own seats; best-available needs the front rows: enough free seats for the
+   * batch twice over and a row more, so a big event is not read whole for every batch.
+   */
+  private async loadFreeSeats(manager: EntityManager, eventId: number, requests: BookingRequestedV1[]): Promise<FreeSeats> {
+    const { grid } = this.events.get(eventId)!;
+    const asked = requests.flatMap((request) => request.seats ?? []);
+    const askedFree = asked.length > 0 ? await this.repository.findFreeAmong(manager, eventId, asked) : [];
+    const quantity = requests.reduce((sum, request) => sum + (request.quantity ?? 0), 0);
+    if (quantity === 0) return new FreeSeats(grid, askedFree, 0);
+    const front = await this.repository.findFreeInFrontRows(manager, eventId, 2 * quantity + grid.cols);
+    return new FreeSeats(grid, [...front.seats, ...askedFree], front.throughRow);
+  }
+
+  /** Every free seat of the event, less those this round has already claimed. */
+  private async loadAllFreeSeats(manager: EntityManager, eventId: number, claims: SeatClaim[]): Promise<FreeSeats> {
+    const free = new FreeSeats(this.events.get(eventId)!.grid, await this.repository.findAllFree(manager, eventId));
+    free.take(claims.filter((claim) => claim.eventId === eventId));
+    return free;
   }
 
   private async loadEvents(eventIds: number[]): Promise<void> {
