@@ -18,6 +18,10 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
+# A 4 MB young generation (Node's default grows to 16 MB a semi-space) keeps each app near 140-155 MB RSS after
+# a herd at no measurable CPU cost (bench: gateway CPU per request unchanged, RSS -15 to -20 MB). Same flag in
+# tools/start-local.mjs (npm start) and bench/system.ts.
+ENV NODE_OPTIONS=--max-semi-space-size=4
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force

@@ -134,19 +134,19 @@ export class BenchSystem {
 
   /** One inventory; with `profileDir`, the process writes a V8 CPU profile there when it stops. */
   async startInventory(profileDir?: string): Promise<void> {
-    this.inventories.push(await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', profileFlags(profileDir)));
+    this.inventories.push(await startServer('inventory', `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', appNodeFlags(profileDir)));
   }
 
   /** `count` more inventory replicas (inventory-0, inventory-1, …), started together; they split the shard queues. */
   async startInventories(count: number): Promise<Child[]> {
     const first = this.inventories.length;
-    const started = await Promise.all(Array.from({ length: count }, (_, i) => startServer(`inventory-${first + i}`, `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready')));
+    const started = await Promise.all(Array.from({ length: count }, (_, i) => startServer(`inventory-${first + i}`, `${ROOT}${BUILT.inventory}`, this.appEnv, 'INVENTORY_PORT', '/health/ready', appNodeFlags())));
     this.inventories.push(...started);
     return started;
   }
 
   async startGateway(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
-    this.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, { ...this.appEnv, ...env }, 'GATEWAY_PORT', '/health/ready', profileFlags(profileDir));
+    this.gateway = await startServer('gateway', `${ROOT}${BUILT.gateway}`, { ...this.appEnv, ...env }, 'GATEWAY_PORT', '/health/ready', appNodeFlags(profileDir));
   }
 
   /**
@@ -217,7 +217,9 @@ export class BenchSystem {
   }
 }
 
-const profileFlags = (dir: string | undefined) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+/** The apps run with the Node flags users get (the image's NODE_OPTIONS, npm start), plus a profiler when asked. */
+const APP_NODE_FLAGS = ['--max-semi-space-size=4'];
+const appNodeFlags = (dir?: string) => (dir ? [...APP_NODE_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`] : APP_NODE_FLAGS);
 
 async function importBuilt<T>(path: string): Promise<T> {
   return (await import(pathToFileURL(`${ROOT}${path}`).href)) as T;

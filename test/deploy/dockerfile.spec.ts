@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { dockerfileStages, execForm, exposedPorts, Instruction, Stage } from './dockerfile.js';
+import { dockerfileStages, execForm, exposedPorts, imageEnv, Instruction, Stage } from './dockerfile.js';
 import { APP_COMMANDS, readRepoFile } from './manifests.js';
 
 const runs = (stage: Stage): string[] => stage.instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
@@ -32,6 +32,15 @@ describe('Dockerfile', () => {
     expect(final.instructions.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => instruction.args)).toContainEqual(
       expect.stringMatching(/(^|\s)NODE_ENV=production(\s|$)/),
     );
+  });
+
+  it('should give the apps the same Node flags in the image, under npm start and in the bench', () => {
+    const flags = imageEnv().NODE_OPTIONS?.split(/\s+/) ?? [];
+    expect(flags).toContain('--max-semi-space-size=4');
+    for (const flag of flags) {
+      expect(readRepoFile('tools/start-local.mjs')).toContain(`node ${flag}`);
+      expect(readRepoFile('bench/system.ts')).toContain(`'${flag}'`);
+    }
   });
 
   it('should start the gateway by default, in exec form behind an init process that forwards SIGTERM', () => {

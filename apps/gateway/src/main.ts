@@ -8,7 +8,7 @@ import { GatewayModule } from './gateway.module.js';
 
 /** The HTTP API: accepts bookings (202 after a broker confirm), serves events, seat maps and booking status. */
 const config = loadConfigOrExit('gateway');
-startTracing('seatgrid-gateway', config.otel.endpoint);
+await startTracing('seatgrid-gateway', config.otel.endpoint);
 const app = await createHttpApp(GatewayModule.forRoot(config), config);
 countIntakeErrors(app);
 const openApi = new DocumentBuilder()

@@ -8,7 +8,7 @@ import { ShardOwnership } from './sharding/shard-ownership.service.js';
 
 /** Consumes booking commands from RabbitMQ; serves only health and metrics over HTTP. */
 const config = loadConfigOrExit('inventory');
-startTracing('seatgrid-inventory', config.otel.endpoint);
+await startTracing('seatgrid-inventory', config.otel.endpoint);
 // On shutdown the replica leaves the shard membership and its consumer drains first, so that the others take its shards
 // at once and the saga still runs while the last batches commit.
 const app = await createHttpApp(InventoryModule.forRoot(config), config, async (running) => {
