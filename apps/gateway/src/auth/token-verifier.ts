@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { LRUCache } from 'lru-cache';
+import { growingLru } from '@app/common';
 import { AppConfig } from '@app/config';
 import { USER_ID_PATTERN } from '@app/contracts';
 
@@ -36,7 +36,7 @@ const SUBJECT = new RegExp(USER_ID_PATTERN);
 @Injectable()
 export class TokenVerifier {
   private readonly keys?: JWTVerifyGetKey;
-  private readonly verified = new LRUCache<string, VerifiedToken>({ max: CACHED_TOKENS });
+  private readonly verified = growingLru<string, VerifiedToken>(CACHED_TOKENS);
 
   constructor(private readonly config: AppConfig) {
     if (config.auth.mode === 'jwt') this.keys = createRemoteJWKSet(new URL(config.auth.jwksUrl!), { cooldownDuration: KEY_SET_REFETCH_COOLDOWN_MS });

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import type { BookingChange } from '@app/booking';
+import { growingLru } from '@app/common';
 import type { BookingStatus } from '@app/contracts';
 
 /** Statuses that give a booking's seats back: the buyer holds them no more. */
@@ -11,7 +11,7 @@ const TRACKED_BUYERS = 200_000;
  * a gateway already knows of a buyer's holdings. The inventory counts exactly; this only refuses early what is over.
  */
 export class BuyerTickets {
-  private readonly held = new LRUCache<string, number>({ max: TRACKED_BUYERS });
+  private readonly held = growingLru<string, number>(TRACKED_BUYERS);
 
   apply(change: BookingChange): void {
     const key = `${change.eventId}:${change.userId}`;
