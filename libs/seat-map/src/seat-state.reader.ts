@@ -9,6 +9,14 @@ export interface SeatState {
   taken: { row: number; col: number; status: 'HELD' | 'BOOKED' }[];
 }
 
+/** How many seats of an event are taken, by status, and its grid: enough to tell whether a projection drifted. */
+export interface SeatTally {
+  rows: number;
+  cols: number;
+  held: number;
+  booked: number;
+}
+
 /** Where seat state is read: the primary's DataSource, or a gateway's read router. */
 export interface SeatStateSource {
   query<T = any>(sql: string, params?: unknown[]): Promise<T>;
@@ -33,6 +41,21 @@ export class SeatStateReader {
   async grids(eventIds: number[]): Promise<Map<number, { rows: number; cols: number }>> {
     const rows: { id: string; rows: number; cols: number }[] = await this.dataSource.query('SELECT id, rows, cols FROM events WHERE id = ANY($1::bigint[])', [eventIds]);
     return new Map(rows.map((row) => [Number(row.id), { rows: row.rows, cols: row.cols }]));
+  }
+
+  /**
+   * The tallies of these events in one statement, counted inside PostgreSQL (one index walk per event, through its own
+   * partition): what a reconciliation round compares before it reads any event's seats row by row.
+   */
+  async tallies(eventIds: number[]): Promise<Map<number, SeatTally>> {
+    const rows: ({ id: string } & SeatTally)[] = await this.dataSource.query(
+      `SELECT e.id, e.rows, e.cols, t.held, t.booked FROM events e,
+         LATERAL (SELECT count(*) FILTER (WHERE status = 'HELD')::int AS held, count(*) FILTER (WHERE status = 'BOOKED')::int AS booked
+                  FROM seats WHERE event_id = e.id AND status <> 'AVAILABLE') t
+       WHERE e.id = ANY($1::bigint[])`,
+      [eventIds],
+    );
+    return new Map(rows.map(({ id, ...tally }) => [Number(id), tally]));
   }
 
   /** Events whose seats changed recently or that were just created: the ones worth keeping projected. */
