@@ -2,17 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Seat } from '@app/contracts';
 import { BookingRepository, type SeatClaim } from '../../apps/inventory/src/allocation/booking.repository.js';
-import { RepositoryDatabase } from '../support/repository-database.js';
+import { repositoryDatabase } from '../support/repository-database.js';
 
 describe('claiming seats (BookingRepository.claimSeats, releaseClaims)', () => {
-  const db = new RepositoryDatabase();
+  const db = repositoryDatabase();
   let repository: BookingRepository;
-
-  beforeAll(async () => {
-    await db.start();
+  beforeAll(() => {
     repository = new BookingRepository(db.dataSource);
   });
-  afterAll(() => db.destroy());
 
   const claims = (eventId: number, bookingId: string, seats: Seat[]): SeatClaim[] => seats.map((seat) => ({ ...seat, eventId, bookingId }));
   const seatsOf = (eventId: number) =>

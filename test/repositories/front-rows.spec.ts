@@ -1,15 +1,12 @@
 import { BookingRepository } from '../../apps/inventory/src/allocation/booking.repository.js';
-import { RepositoryDatabase } from '../support/repository-database.js';
+import { repositoryDatabase } from '../support/repository-database.js';
 
 describe('reading the front rows of a big event (BookingRepository.findFreeInFrontRows)', () => {
-  const db = new RepositoryDatabase();
+  const db = repositoryDatabase();
   let repository: BookingRepository;
-
-  beforeAll(async () => {
-    await db.start();
+  beforeAll(() => {
     repository = new BookingRepository(db.dataSource);
   });
-  afterAll(() => db.destroy());
 
   const frontRows = (eventId: number, atLeast: number) => repository.transaction((manager) => repository.findFreeInFrontRows(manager, eventId, atLeast));
   const rowsOf = (seats: { row: number }[]) => [...new Set(seats.map((seat) => seat.row))];

@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { IdempotencyRepository } from '../../apps/gateway/src/bookings/idempotency.repository.js';
-import { RepositoryDatabase } from '../support/repository-database.js';
+import { repositoryDatabase } from '../support/repository-database.js';
 
 describe('idempotency claims (IdempotencyRepository.claim)', () => {
-  const db = new RepositoryDatabase();
+  const db = repositoryDatabase();
   let keys: IdempotencyRepository;
-
-  beforeAll(async () => {
-    await db.start();
+  beforeAll(() => {
     keys = new IdempotencyRepository(db.dataSource);
   });
-  afterAll(() => db.destroy());
 
   const stored = (userId: string, key: string) => db.sql('SELECT booking_id, request_hash FROM idempotency_keys WHERE user_id = $1 AND key = $2', [userId, key]);
 

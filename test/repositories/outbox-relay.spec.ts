@@ -1,18 +1,15 @@
 import { OutboxRepository, type OutboxRow } from '../../apps/inventory/src/outbox/outbox.repository.js';
-import { RepositoryDatabase } from '../support/repository-database.js';
+import { repositoryDatabase } from '../support/repository-database.js';
 import { waitFor } from '../support/test-system.js';
 
 describe('outbox relay (OutboxRepository.relayBatch)', () => {
-  const db = new RepositoryDatabase();
+  const db = repositoryDatabase();
   let outbox: OutboxRepository;
-
-  beforeAll(async () => {
-    await db.start();
+  beforeAll(() => {
     outbox = new OutboxRepository(db.dataSource);
   });
   // The outbox is one table for all events: each test starts from an empty one.
   beforeEach(() => db.sql('DELETE FROM outbox'));
-  afterAll(() => db.destroy());
 
   /** Rows as the saga writes them, one per `attempts` given; answers their ids in order. */
   async function addRows(...attempts: number[]): Promise<string[]> {

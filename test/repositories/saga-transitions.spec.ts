@@ -5,7 +5,7 @@ import type { BookingProjections } from '../../apps/inventory/src/projection/boo
 import { WaitlistRepository } from '../../apps/inventory/src/waitlist/waitlist.repository.js';
 import { bookingRequest } from '../support/messages.js';
 import { idleMetric, standInForNestPrometheus } from '../support/prometheus-stand-in.js';
-import { RepositoryDatabase } from '../support/repository-database.js';
+import { repositoryDatabase } from '../support/repository-database.js';
 
 standInForNestPrometheus();
 const { SagaRepository } = await import('../../apps/inventory/src/saga/saga.repository.js');
@@ -14,19 +14,17 @@ const { WaitlistHandover } = await import('../../apps/inventory/src/waitlist/wai
 const BUYER = 'buyer-1';
 
 describe('saga transitions (SagaRepository)', () => {
-  const db = new RepositoryDatabase();
+  const db = repositoryDatabase();
   let bookings: BookingRepository;
   let saga: InstanceType<typeof SagaRepository>;
 
-  beforeAll(async () => {
-    await db.start();
+  beforeAll(() => {
     bookings = new BookingRepository(db.dataSource);
     // The read side (Redis) is not what this spec is about: the projections after a commit do nothing here.
     const projections = { afterCommit: async () => undefined } as unknown as BookingProjections;
     const handover = new WaitlistHandover(new WaitlistRepository(), bookings, projections, db.env.config, idleMetric);
     saga = new SagaRepository(db.dataSource, handover);
   });
-  afterAll(() => db.destroy());
 
   /** A booking decided HELD as the inventory decides one: recorded PENDING, seats claimed, decision and outbox row written. */
   async function heldBooking(eventId: number, seats: Seat[], { holdTtlSeconds = 600 } = {}): Promise<string> {

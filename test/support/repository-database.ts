@@ -70,3 +70,11 @@ export class RepositoryDatabase {
     );
   }
 }
+
+/** A RepositoryDatabase of the spec file's own: started before its tests, destroyed after them. */
+export function repositoryDatabase(): RepositoryDatabase {
+  const db = new RepositoryDatabase();
+  beforeAll(() => db.start());
+  afterAll(() => db.destroy());
+  return db;
+}
