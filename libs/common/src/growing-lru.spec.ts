@@ -16,4 +16,12 @@ describe(growingLru.name, () => {
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(1_000_000); // `max: 200_000` takes ~6 MB each
     expect(caches.every((cache) => cache.size === 0)).toBe(true);
   });
+
+  it('should forget an entry after the time to live it was set with', async () => {
+    const cache = growingLru<string, number>(10);
+    cache.set('short', 1, { ttl: 10 });
+    cache.set('kept', 2);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect([cache.get('short'), cache.get('kept')]).toEqual([undefined, 2]);
+  });
 });
