@@ -29,8 +29,8 @@
 import exec from 'k6/execution';
 import type { ConstantArrivalRateScenario, Options } from 'k6/options';
 import {
-  GRACE_S,
-  POLL,
+  POLLING_GRACEFUL_STOP,
+  TEARDOWN_TIMEOUT,
   TREND_STATS,
   book,
   createEvent,
@@ -80,8 +80,7 @@ function arrivalRate(rate: number, execName: string): ConstantArrivalRateScenari
     duration: DURATION.text,
     preAllocatedVUs: Math.max(5, Math.ceil(rate / 2)),
     maxVUs: envInt('MAX_VUS', Math.max(50, rate * 20)),
-    // A booking iteration may still be polling when the duration ends; let it finish.
-    gracefulStop: `${Math.ceil(POLL.timeoutS) + 10}s`,
+    gracefulStop: POLLING_GRACEFUL_STOP,
   };
 }
 
@@ -105,7 +104,7 @@ if (BOOK_RATE > 0) {
 
 export const options: Options = {
   setupTimeout: '120s',
-  teardownTimeout: `${Math.ceil(GRACE_S) + 60}s`,
+  teardownTimeout: TEARDOWN_TIMEOUT,
   summaryTrendStats: TREND_STATS,
   scenarios,
   thresholds,

@@ -39,9 +39,9 @@ import exec from 'k6/execution';
 import type { ConstantArrivalRateScenario, Options } from 'k6/options';
 import { Rate } from 'k6/metrics';
 import {
-  GRACE_S,
   MAX_SIDE,
-  POLL,
+  POLLING_GRACEFUL_STOP,
+  TEARDOWN_TIMEOUT,
   TREND_STATS,
   book,
   createEvent,
@@ -123,13 +123,13 @@ function arrivalRate(rate: number, execName: string): ConstantArrivalRateScenari
     duration: DURATION.text,
     preAllocatedVUs: Math.max(5, Math.ceil(rate / 2)),
     maxVUs: envInt('MAX_VUS', Math.max(50, rate * 20)),
-    gracefulStop: `${Math.ceil(POLL.timeoutS) + 10}s`,
+    gracefulStop: POLLING_GRACEFUL_STOP,
   };
 }
 
 export const options: Options = {
   setupTimeout: '120s',
-  teardownTimeout: `${Math.ceil(GRACE_S) + 60}s`,
+  teardownTimeout: TEARDOWN_TIMEOUT,
   summaryTrendStats: TREND_STATS,
   scenarios: {
     bookings: arrivalRate(BOOK_RATE, 'reserve'),

@@ -26,9 +26,9 @@ import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import { Rate } from 'k6/metrics';
 import {
-  GRACE_S,
   MAX_SEATS_PER_BOOKING,
   POLL,
+  TEARDOWN_TIMEOUT,
   TREND_STATS,
   abort,
   awaitDecisions,
@@ -68,7 +68,7 @@ treatConflictAsExpected();
 export const options: Options = {
   // Selling out polls every booking to CONFIRMED and then waits for the read path.
   setupTimeout: `${Math.ceil(POLL.timeoutS + SELL_OUT_TIMEOUT.seconds) + 60}s`,
-  teardownTimeout: `${Math.ceil(GRACE_S) + 60}s`,
+  teardownTimeout: TEARDOWN_TIMEOUT,
   summaryTrendStats: TREND_STATS,
   scenarios: {
     hammer: { executor: 'constant-vus', vus: VUS, duration: DURATION.text },

@@ -27,14 +27,14 @@
  *   DECISION_P95    ms, p(95) from the 202 to a terminal status             (default 10000)
  *   MAX_DURATION    hard cap on the herd scenario                           (default 5m)
  */
-import exec from 'k6/execution';
 import type { Options } from 'k6/options';
 import {
-  GRACE_S,
-  POLL,
+  POLLING_GRACEFUL_STOP,
+  TEARDOWN_TIMEOUT,
   TREND_STATS,
   awaitDecisions,
   book,
+  buyersOfThisVu,
   createEvent,
   envDuration,
   envGrid,
@@ -47,6 +47,7 @@ import {
   recordIntake,
   signIn,
   signInAdmin,
+  trackAccepted,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { PendingBooking } from './lib/seatgrid.ts';
@@ -68,8 +69,7 @@ treatConflictAsExpected();
 
 export const options: Options = {
   setupTimeout: '60s',
-  // Teardown waits up to GRACE for stragglers before judging the inventory.
-  teardownTimeout: `${Math.ceil(GRACE_S) + 60}s`,
+  teardownTimeout: TEARDOWN_TIMEOUT,
   summaryTrendStats: TREND_STATS,
   scenarios: {
     herd: {
@@ -77,8 +77,7 @@ export const options: Options = {
       vus: VUS,
       iterations: 1,
       maxDuration: MAX_DURATION.text,
-      // Let VUs that are still polling finish their decisions instead of cutting them off.
-      gracefulStop: `${Math.ceil(POLL.timeoutS) + 10}s`,
+      gracefulStop: POLLING_GRACEFUL_STOP,
     },
   },
   thresholds: {
@@ -113,8 +112,7 @@ export async function setup(): Promise<HerdData> {
 export default async function (data: HerdData): Promise<void> {
   const grid = { rows: data.rows, cols: data.cols };
   const pending: PendingBooking[] = [];
-  const userIds: string[] = [];
-  for (let n = exec.vu.idInTest - 1; n < USERS; n += VUS) userIds.push(`herd-${data.runId}-${n}`);
+  const userIds = buyersOfThisVu(`herd-${data.runId}`, USERS, VUS);
   // Tokens first (AUTH_MODE=jwt), as a provider would have issued them before the sale: signing stays out of the burst.
   await signIn(userIds);
   // Fire first, poll later: the burst stays a burst.
@@ -122,9 +120,7 @@ export default async function (data: HerdData): Promise<void> {
     // One key per user: a retried request would be recognised as the same booking.
     const attempt = book(data.eventId, userId, randomRequest(grid, QUANTITY_SHARE, MAX_QUANTITY), userId);
     recordIntake(attempt);
-    if (attempt.outcome === 'accepted' && attempt.bookingId !== undefined) {
-      pending.push({ bookingId: attempt.bookingId, userId, answeredAt: attempt.answeredAt });
-    }
+    trackAccepted(attempt, userId, pending);
   }
   for (const decision of awaitDecisions(pending)) recordDecision(decision);
 }

@@ -30,16 +30,16 @@
  *   ERROR_RATE      ceiling for http_req_failed and booking_errors                     (default 0.01)
  *   MAX_DURATION    hard cap on the scenario                                           (default 10m)
  */
-import exec from 'k6/execution';
 import { sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
-  GRACE_S,
-  POLL,
+  POLLING_GRACEFUL_STOP,
+  TEARDOWN_TIMEOUT,
   TREND_STATS,
   awaitDecisions,
   book,
+  buyersOfThisVu,
   createEvent,
   envDuration,
   envGrid,
@@ -53,6 +53,7 @@ import {
   recordIntake,
   signIn,
   signInAdmin,
+  trackAccepted,
   treatConflictAsExpected,
 } from './lib/seatgrid.ts';
 import type { PendingBooking, QueueTicket } from './lib/seatgrid.ts';
@@ -82,7 +83,7 @@ treatConflictAsExpected();
 
 export const options: Options = {
   setupTimeout: '60s',
-  teardownTimeout: `${Math.ceil(GRACE_S) + 60}s`,
+  teardownTimeout: TEARDOWN_TIMEOUT,
   summaryTrendStats: TREND_STATS,
   scenarios: {
     queue: {
@@ -90,7 +91,7 @@ export const options: Options = {
       vus: VUS,
       iterations: 1,
       maxDuration: MAX_DURATION.text,
-      gracefulStop: `${Math.ceil(POLL.timeoutS) + 10}s`,
+      gracefulStop: POLLING_GRACEFUL_STOP,
     },
   },
   thresholds: {
@@ -156,13 +157,12 @@ function look(eventId: number, buyer: Waiting, pending: PendingBooking[]): boole
   const attempt = book(eventId, buyer.userId, { quantity: 1 }, buyer.userId, ticket.admissionToken);
   recordIntake(attempt);
   if (attempt.status === 403) queue.refusedAtDoor.add(1);
-  if (attempt.outcome === 'accepted' && attempt.bookingId !== undefined) pending.push({ bookingId: attempt.bookingId, userId: buyer.userId, answeredAt: attempt.answeredAt });
+  trackAccepted(attempt, buyer.userId, pending);
   return true;
 }
 
 export default async function (data: QueueData): Promise<void> {
-  const userIds: string[] = [];
-  for (let n = exec.vu.idInTest - 1; n < BUYERS; n += VUS) userIds.push(`queue-${data.runId}-${n}`);
+  const userIds = buyersOfThisVu(`queue-${data.runId}`, BUYERS, VUS);
   // Tokens first (AUTH_MODE=jwt), as a provider would have issued them before the sale: signing stays out of the rush.
   await signIn(userIds);
   let waiting: Waiting[] = [];

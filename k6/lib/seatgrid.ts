@@ -85,6 +85,13 @@ export function newRunId(): string {
   return Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
 }
 
+/** The ids of the buyers this VU plays (`<prefix>-<n>`): buyer n belongs to VU (n mod vus) + 1, so each is played once. */
+export function buyersOfThisVu(prefix: string, buyers: number, vus: number): string[] {
+  const userIds: string[] = [];
+  for (let n = exec.vu.idInTest - 1; n < buyers; n += vus) userIds.push(`${prefix}-${n}`);
+  return userIds;
+}
+
 // ---------------------------------------------------------------------------------------------
 // API types
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +429,11 @@ export interface PendingBooking {
   answeredAt: number;
 }
 
+/** Keeps an accepted attempt for {@link awaitDecisions}; anything else was answered already. */
+export function trackAccepted(attempt: BookingAttempt, userId: string, pending: PendingBooking[]): void {
+  if (attempt.outcome === 'accepted' && attempt.bookingId !== undefined) pending.push({ bookingId: attempt.bookingId, userId, answeredAt: attempt.answeredAt });
+}
+
 export interface Decision {
   bookingId: string;
   /** undefined: still PENDING/HELD (or unreadable) when the timeout ran out. */
@@ -440,6 +452,9 @@ export const POLL: PollOptions = {
   minIntervalS: envNumber('POLL_MIN_INTERVAL', 0.1, 0.01),
   maxIntervalS: envNumber('POLL_MAX_INTERVAL', 1, 0.01),
 };
+
+/** A scenario's gracefulStop when its VUs poll their bookings: they finish their decisions instead of being cut off. */
+export const POLLING_GRACEFUL_STOP = `${Math.ceil(POLL.timeoutS) + 10}s`;
 
 /**
  * Polls GET /bookings/{id} for every booking, round after round, until each is terminal or the
@@ -491,6 +506,8 @@ export function recordDecision(decision: Decision): void {
 // ---------------------------------------------------------------------------------------------
 
 export const GRACE_S = envNumber('GRACE', 10, 0);
+/** Every script's teardownTimeout: teardown waits up to GRACE for stragglers before judging the inventory. */
+export const TEARDOWN_TIMEOUT = `${Math.ceil(GRACE_S) + 60}s`;
 
 function bookingsIn(stats: EventStats, status: BookingStatus): number {
   return Number(stats.bookings[status] ?? 0);
