@@ -172,6 +172,24 @@ export class BookingRepository {
   }
 
   /**
+   * Claims seats for bookings, each all or nothing: a booking that did not get every seat it claimed gives back those
+   * it got, in this transaction. Answers the seats of each booking that got all of them, in the order claimed.
+   */
+  async claimAllOrNothing(manager: EntityManager, claims: SeatClaim[]): Promise<{ won: Map<string, Seat[]>; lost: Set<string> }> {
+    const got = new Map<string, number>();
+    for (const { bookingId } of await this.claimSeats(manager, claims)) got.set(bookingId, (got.get(bookingId) ?? 0) + 1);
+    const asked = new Map<string, { eventId: number; seats: Seat[] }>();
+    for (const { bookingId, eventId, row, col } of claims) {
+      const booking = asked.get(bookingId) ?? asked.set(bookingId, { eventId, seats: [] }).get(bookingId)!;
+      booking.seats.push({ row, col });
+    }
+    const lost = [...asked].filter(([bookingId, { seats }]) => got.get(bookingId) !== seats.length);
+    await this.releaseClaims(manager, lost.map(([bookingId, { eventId }]) => ({ bookingId, eventId })));
+    const lostIds = new Set(lost.map(([bookingId]) => bookingId));
+    return { won: new Map([...asked].filter(([bookingId]) => !lostIds.has(bookingId)).map(([bookingId, { seats }]) => [bookingId, seats])), lost: lostIds };
+  }
+
+  /**
    * HELD bookings get their hold deadline, payment lease and price; REJECTED ones their reason; each its outbox event,
    * in the same statement.
    */

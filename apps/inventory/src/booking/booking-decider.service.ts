@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '@app/config';
-import type { BookingRequestedV1 } from '@app/contracts';
+import type { BookingRequestedV1, Seat } from '@app/contracts';
 import { PermanentMessageError } from '@app/messaging';
 import { contextFrom, linkTo, traced } from '@app/observability';
 import { BookingProjections } from '../projection/booking-projections.js';
@@ -80,19 +80,15 @@ export class BookingDecider {
       for (const [eventId, eventRequests] of groupByEvent(undecided)) {
         await this.allocateEvent(manager, eventId, eventRequests, tickets, claims, decisions);
       }
-      const won = countByBooking(await this.repository.claimSeats(manager, claims));
-      const wanted = countByBooking(claims);
-      const lost = new Set([...wanted.keys()].filter((bookingId) => won.get(bookingId) !== wanted.get(bookingId)));
-      await this.repository.releaseClaims(manager, claims.filter((claim) => lost.has(claim.bookingId)));
+      const { won, lost } = await this.repository.claimAllOrNothing(manager, claims);
       if (lost.size > 0) this.logger.debug(`round ${round}: ${lost.size} bookings lost seats to a concurrent transaction`);
 
       undecided = [];
-      for (const request of requests.filter((r) => wanted.has(r.bookingId))) {
-        if (!lost.has(request.bookingId)) {
-          decisions.push(held(request, claims));
-          continue;
-        }
-        tickets.release(request, wanted.get(request.bookingId)!);
+      for (const request of requests) {
+        const seats = won.get(request.bookingId);
+        if (seats) decisions.push(held(request, seats));
+        if (!lost.has(request.bookingId)) continue;
+        tickets.release(request, request.quantity ?? request.seats!.length);
         if (request.seats) decisions.push(rejected(request, `seats taken meanwhile: ${request.seats.map(seatLabel).join(', ')}`));
         else undecided.push(request);
       }
@@ -167,14 +163,7 @@ function groupByEvent(requests: BookingRequestedV1[]): Map<number, BookingReques
   return groups;
 }
 
-function countByBooking(claims: SeatClaim[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const claim of claims) counts.set(claim.bookingId, (counts.get(claim.bookingId) ?? 0) + 1);
-  return counts;
-}
-
-function held(request: BookingRequestedV1, claims: SeatClaim[]): BookingDecision {
-  const seats = claims.filter((claim) => claim.bookingId === request.bookingId).map(({ row, col }) => ({ row, col }));
+function held(request: BookingRequestedV1, seats: Seat[]): BookingDecision {
   return { bookingId: request.bookingId, eventId: request.eventId, status: 'HELD', seats, reason: null };
 }
 

@@ -78,28 +78,17 @@ export class WaitlistHandover {
       serving.push({ buyer, bookingId });
       claims.push(...allocation.seats.map((seat) => ({ ...seat, eventId, bookingId })));
     }
-    const served = await this.claim(manager, eventId, claims, serving);
+    // The guarded claim has the last word: a buyer whose seats a concurrent booking took keeps the place.
+    const { won } = await this.bookings.claimAllOrNothing(manager, claims);
+    const served = serving.filter(({ bookingId }) => won.has(bookingId));
     if (served.length === 0) return [];
     const requestedAt = new Date().toISOString();
     const requests = served.map(({ buyer, bookingId }) => BookingRequestedV1.create({ bookingId, eventId, userId: buyer.userId, quantity: buyer.quantity, requestedAt }));
     await this.bookings.insertPending(manager, requests, new Map());
-    const decisions = served.map(({ bookingId }) => ({ bookingId, eventId, status: 'HELD' as const, seats: claims.filter((c) => c.bookingId === bookingId).map(({ row, col }) => ({ row, col })), reason: null }));
+    const decisions = served.map(({ bookingId }) => ({ bookingId, eventId, status: 'HELD' as const, seats: won.get(bookingId)!, reason: null }));
     const made = await this.bookings.recordDecisions(manager, decisions, this.holdTerms);
     await this.waitlist.markBooked(manager, eventId, served.map(({ buyer, bookingId }) => ({ entryId: buyer.id, bookingId })));
     return made;
-  }
-
-  /**
-   * The guarded claim has the last word: a buyer whose seats a concurrent booking took gives back what it got and
-   * keeps the place for seats to come.
-   */
-  private async claim(manager: EntityManager, eventId: number, claims: SeatClaim[], serving: Serving[]): Promise<Serving[]> {
-    if (claims.length === 0) return [];
-    const won = new Map<string, number>();
-    for (const claim of await this.bookings.claimSeats(manager, claims)) won.set(claim.bookingId, (won.get(claim.bookingId) ?? 0) + 1);
-    const lost = serving.filter(({ buyer, bookingId }) => won.get(bookingId) !== buyer.quantity);
-    await this.bookings.releaseClaims(manager, lost.map(({ bookingId }) => ({ bookingId, eventId })));
-    return serving.filter((serve) => !lost.includes(serve));
   }
 
   /**
