@@ -54,7 +54,6 @@ export class BookingBatcher implements BeforeApplicationShutdown {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.config.inventory.batchSize);
         this.batchSize.observe(batch.length);
-        this.backlog.set(this.waiting.length + batch.length);
         const problems = await this.decide(batch.map((waiting) => waiting.item));
         for (const waiting of batch) waiting.settle(problems.get(waiting.item.request.bookingId));
         this.backlog.set(this.waiting.length);
