@@ -111,7 +111,6 @@ export class BookingIntake {
     if (retry) return bookingId; // counted when it was first accepted
     this.acceptedCount.inc();
     this.viewCache.storePending({ bookingId, eventId: event.id, userId: intake.buyer, status: 'PENDING', seats: request.seats ?? [], createdAt: message.requestedAt, updatedAt: message.requestedAt });
-    if (intake.idempotencyKey !== undefined) void this.idempotency.markAccepted(intake.buyer, intake.idempotencyKey).catch(() => undefined);
     if (this.debug) this.logger.debug({ msg: 'booking accepted', requestId: intake.requestId, bookingId, eventId: event.id });
     return bookingId;
   }

@@ -51,11 +51,6 @@ export class IdempotencyRepository implements OnApplicationBootstrap, OnApplicat
     return (await this.find(userId, key)) ?? this.claim(userId, key, requestHash, bookingId);
   }
 
-  /** The broker has the booking: informational (a retry publishes the same booking id again either way). */
-  async markAccepted(userId: string, key: string): Promise<void> {
-    await this.dataSource.query('UPDATE idempotency_keys SET accepted = true WHERE user_id = $1 AND key = $2 AND NOT accepted', [userId, key]);
-  }
-
   private async purgeExpired(): Promise<void> {
     await this.dataSource.query('DELETE FROM idempotency_keys WHERE created_at < $1', [new Date(Date.now() - KEEP_KEYS_MS)]);
   }

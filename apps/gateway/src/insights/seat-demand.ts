@@ -5,12 +5,12 @@ import { PeriodicTask } from '@app/common';
 import { AppConfig } from '@app/config';
 import type { Seat } from '@app/contracts';
 import { type FlushOutcome, METRIC } from '@app/observability';
-import { seatIndex } from '@app/seat-map';
+import { type Grid, seatAt, seatIndex } from '@app/seat-map';
 import type { EventRow } from '../catalog/event-row.js';
 import { type DemandBatch, DemandSink } from './demand-sink.js';
 
 interface EventDemand {
-  cols: number;
+  grid: Grid;
   attempts: number;
   seatMapReads: number;
   /** Attempts by seat index. */
@@ -80,7 +80,7 @@ export class SeatDemand implements OnApplicationBootstrap, BeforeApplicationShut
 
   private of(event: EventRow): EventDemand {
     let demand = this.counts.get(event.id);
-    if (!demand) this.counts.set(event.id, (demand = { cols: event.cols, attempts: 0, seatMapReads: 0, seats: new Map() }));
+    if (!demand) this.counts.set(event.id, (demand = { grid: event, attempts: 0, seatMapReads: 0, seats: new Map() }));
     return demand;
   }
 
@@ -100,11 +100,11 @@ export class SeatDemand implements OnApplicationBootstrap, BeforeApplicationShut
 }
 
 function toBatch(counts: Map<number, EventDemand>, minute: Date): DemandBatch {
-  const events = [...counts].map(([eventId, { cols, attempts, seatMapReads, seats }]) => ({
+  const events = [...counts].map(([eventId, { grid, attempts, seatMapReads, seats }]) => ({
     eventId,
     attempts,
     seatMapReads,
-    seats: [...seats].map(([index, seatAttempts]) => ({ row: Math.floor(index / cols) + 1, col: (index % cols) + 1, attempts: seatAttempts })),
+    seats: [...seats].map(([index, seatAttempts]) => ({ ...seatAt(grid, index), attempts: seatAttempts })),
   }));
   return { minute, events };
 }
