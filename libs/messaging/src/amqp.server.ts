@@ -116,14 +116,25 @@ export class AmqpServer extends Server implements CustomTransportStrategy {
   async queueStats(queues: readonly string[]): Promise<{ queue: string; messages: number; consumers: number }[]> {
     if (!this.model) return [];
     const stats = [];
-    for (const queue of queues) {
-      const probe = await this.model.createChannel();
-      probe.on('error', () => undefined); // a missing queue closes this probe channel only
-      const found = await probe.checkQueue(queue).catch(() => undefined);
-      if (found) stats.push({ queue, messages: found.messageCount, consumers: found.consumerCount });
-      await probe.close().catch(() => undefined);
+    let probe: Channel | undefined;
+    try {
+      for (const queue of queues) {
+        probe ??= await this.openProbe();
+        const found = await probe.checkQueue(queue).catch(() => undefined);
+        if (found) stats.push({ queue, messages: found.messageCount, consumers: found.consumerCount });
+        else probe = undefined; // a missing queue closed the probe channel: the next queue gets a new one
+      }
+    } finally {
+      await probe?.close().catch(() => undefined);
     }
     return stats;
+  }
+
+  /** A channel for checkQueue alone, so that a missing queue closes it and not the consumers' channel. */
+  private async openProbe(): Promise<Channel> {
+    const probe = await this.model!.createChannel();
+    probe.on('error', () => undefined);
+    return probe;
   }
 
   on(): never {

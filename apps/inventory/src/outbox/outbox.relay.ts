@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bookingTopology, declareBookingTopology } from '@app/booking';
+import type { Channel } from 'amqplib';
+import { bookingTopology } from '@app/booking';
 import { AppConfig } from '@app/config';
 import { AmqpConnection, AmqpPublisher } from '@app/messaging';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
@@ -28,8 +29,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const topology = bookingTopology(config.rabbitmq.prefix, config.rabbitmq.shards);
     this.exchange = topology.eventsExchange;
     this.connection = new AmqpConnection(config.rabbitmq.url, 'outbox-relay');
-    // Announcements: whoever subscribes to the events exchange gets them, and no subscriber is fine.
-    this.publisher = new AmqpPublisher(this.connection, { confirmTimeoutMs: config.rabbitmq.publishConfirmTimeoutMs, declare: (channel) => declareBookingTopology(channel, topology), mandatory: false });
+    // Announcements: whoever subscribes to the events exchange gets them, and no subscriber is fine. The relay needs
+    // that exchange only; the consumer of this process declares the rest of the topology.
+    const declare = (channel: Channel) => channel.assertExchange(this.exchange, 'topic', { durable: true }).then(() => undefined);
+    this.publisher = new AmqpPublisher(this.connection, { confirmTimeoutMs: config.rabbitmq.publishConfirmTimeoutMs, declare, mandatory: false });
   }
 
   async onApplicationBootstrap(): Promise<void> {
